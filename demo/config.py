@@ -1,0 +1,62 @@
+"""Configuration in one place: paths, limits and defaults.
+
+Only constants and the `Settings` record live here; no logic beyond
+deriving paths. Every other module reads its numbers from here so that a
+lecturer or developer changes a limit in one spot.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODELS_DIR = ROOT / "models"
+# Pose model files are provisioned, never committed; MIRROR_POSE_DIR lets CI
+# or a kiosk image keep them elsewhere (for example a read-only cache).
+POSE_DIR = Path(os.environ.get("MIRROR_POSE_DIR", MODELS_DIR / "pose"))
+RECORDINGS_DIR = MODELS_DIR / "recordings"
+DEFAULT_RECORDING = RECORDINGS_DIR / "default.mirror.json.gz"
+STATIC_DIR = ROOT / "static"
+TEMPLATES_DIR = ROOT / "templates"
+
+# --- pose -----------------------------------------------------------------
+POSE_VARIANTS = ("lite", "full", "heavy")
+# The offline route (see demo/pose_offline.py) can only build "full": it is
+# the one landmark model shipped in the mediapipe 0.10.21 wheel.
+OFFLINE_VARIANT = "full"
+OFFLINE_WHEEL = "mediapipe==0.10.21"
+MIN_POSE_DETECTION_CONFIDENCE = 0.5
+MIN_POSE_PRESENCE_CONFIDENCE = 0.5
+MIN_TRACKING_CONFIDENCE = 0.5
+# Several people may be in view: detect up to this many, follow one.
+MAX_POSES = 3
+NUM_LANDMARKS = 33
+
+# --- streams and protocol ---------------------------------------------------
+PROTOCOL_VERSION = 1
+MAX_FRAME_BYTES = 2 * 1024 * 1024  # a 1080p JPEG at high quality fits easily
+MAX_FRAME_PIXELS = 1920 * 1080
+MAX_HTTP_BUFFER = 4 * 1024 * 1024  # engine.io refuses larger messages outright
+CAMERA_RECONNECT_SECONDS = 1.0
+SOURCE_IDLE_TIMEOUT = 5.0
+# A followed person is kept while their box overlaps the last one this much.
+FOLLOW_IOU = 0.3
+
+
+@dataclass
+class Settings:
+    """What `python -m demo` was asked to do; built from the command line."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    pose_model: str | None = None  # None: the fastest variant available
+    camera: int | None = None
+    video: Path | None = None
+    replay: Path | None = None
+    ssl_cert: Path | None = None
+    ssl_key: Path | None = None
+    self_signed: bool = False
+    open_browser: bool = False
+    extra: dict = field(default_factory=dict)
