@@ -17,7 +17,7 @@ MODELS_DIR = ROOT / "models"
 # or a kiosk image keep them elsewhere (for example a read-only cache).
 POSE_DIR = Path(os.environ.get("MIRROR_POSE_DIR", MODELS_DIR / "pose"))
 RECORDINGS_DIR = MODELS_DIR / "recordings"
-DEFAULT_RECORDING = RECORDINGS_DIR / "default.mirror.json.gz"
+DEFAULT_RECORDING = RECORDINGS_DIR / "default.mirror.npz"
 STATIC_DIR = ROOT / "static"
 TEMPLATES_DIR = ROOT / "templates"
 

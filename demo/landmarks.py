@@ -34,18 +34,6 @@ SKELETON_EDGES = (
 
 
 @dataclass
-class Frame:
-    """One image from a source. `t` is the source clock in seconds."""
-
-    image: np.ndarray  # HxWx3 uint8, BGR (OpenCV's order)
-    t: float
-    frame_id: int
-    client_ts: float | None = None  # the page's clock, echoed back for latency
-    received: float = 0.0  # server monotonic time it arrived (perf_counter)
-    timings: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
 class Pose:
     """The followed person in one frame; `landmarks` is None when nobody is seen.
 
@@ -65,6 +53,20 @@ class Pose:
     @property
     def seen(self) -> bool:
         return self.landmarks is not None
+
+
+@dataclass
+class Frame:
+    """One item from a source: an image for the pose stage, or (from a
+    recording) a ready-made pose. `t` is the source clock in seconds."""
+
+    image: np.ndarray | None  # HxWx3 uint8, BGR (OpenCV's order)
+    t: float
+    frame_id: int
+    client_ts: float | None = None  # the page's clock, echoed back for latency
+    received: float = 0.0  # server time it arrived (time.perf_counter)
+    pose: Pose | None = None  # set by sources that need no pose stage
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 def bounding_box(landmarks: np.ndarray) -> tuple[float, float, float, float]:

@@ -1,0 +1,114 @@
+"""Command line: `python -m demo [run|models|extract|bench] ...`.
+
+Parses arguments and calls the stage modules; no logic of its own beyond
+choosing what to run. Errors from the stages are printed with their fix and
+a non-zero exit status, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from . import config
+from .errors import DemoError
+
+COMMANDS = ("run", "models", "extract", "mocap", "bench")
+
+
+def _pose_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pose-model", choices=config.POSE_VARIANTS, default=None,
+                   help="pose model variant (default: the fastest one available)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m demo", description="Mirror: a live mirror-neuron demo.")
+    sub = parser.add_subparsers(dest="command")
+
+    run = sub.add_parser("run", help="start the demo server (the default command)")
+    _pose_arg(run)
+    run.add_argument("--host", default="127.0.0.1",
+                     help="address to bind (default 127.0.0.1; 0.0.0.0 for the LAN, with TLS)")
+    run.add_argument("--port", type=int, default=8000)
+    src = run.add_mutually_exclusive_group()
+    src.add_argument("--camera", type=int, metavar="N", help="use the server's camera N")
+    src.add_argument("--video", type=Path, metavar="PATH", help="play a video file, looping")
+    src.add_argument("--replay", type=Path, metavar="PATH", help="play a landmark recording, looping")
+    run.add_argument("--ssl-cert", type=Path, help="TLS certificate (browsers allow cameras only on "
+                     "https:// or localhost)")
+    run.add_argument("--ssl-key", type=Path, help="TLS private key")
+    run.add_argument("--self-signed", action="store_true", help="serve TLS with a throw-away certificate")
+    run.add_argument("--no-provision", action="store_true",
+                     help="do not build or download a pose model on start")
+
+    models = sub.add_parser("models", help="download or build the pose model files")
+    _pose_arg(models)
+    models.add_argument("--offline", action="store_true", help="skip the download; build from the wheel")
+    models.add_argument("--list", action="store_true", help="list the installed models and exit")
+
+    ext = sub.add_parser("extract", help="turn videos into landmark recordings")
+    _pose_arg(ext)
+    ext.add_argument("videos", nargs="+", type=Path)
+    ext.add_argument("-o", "--out", type=Path, required=True, help="output directory")
+
+    moc = sub.add_parser("mocap", help="turn HDM05 ASF/AMC clips into one landmark recording")
+    moc.add_argument("amc", nargs="+", type=Path, help="AMC clips, played in this order")
+    moc.add_argument("--asf-dir", type=Path, required=True, help="folder with HDM_<performer>.asf")
+    moc.add_argument("--yaw", type=float, default=0.0, help="camera angle: 0 front, 90 side")
+    moc.add_argument("-o", "--out", type=Path, required=True, help="output recording")
+
+    bench = sub.add_parser("bench", help="measure pose, pipeline and round-trip speed")
+    _pose_arg(bench)
+    bench.add_argument("--video", type=Path, help="clip to measure on (default: a bundled test clip)")
+    bench.add_argument("--frames", type=int, default=150, help="frames per measurement")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "run")
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "models":
+            from .pose_models import available, provision
+            if args.list:
+                for variant, path in available().items():
+                    print(f"{variant:6s} {path}")
+                return 0
+            provision(args.pose_model, online=not args.offline)
+            return 0
+        if args.command == "extract":
+            from .extract import extract_all
+            from .pose_models import resolve
+            extract_all(args.videos, args.out, resolve(args.pose_model))
+            return 0
+        if args.command == "mocap":
+            from .mocap_import import mocap_recording
+            from .virtual_camera import Camera
+            rec = mocap_recording(args.amc, args.asf_dir, Camera(yaw_deg=args.yaw))
+            print(f"wrote {rec.save(args.out)} ({len(rec)} frames, {rec.duration:.1f} s)")
+            return 0
+        if args.command == "bench":
+            from .bench import run_bench
+            return run_bench(args)
+        from .app import run_server
+        return run_server(args)
+    except DemoError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        if e.fix:
+            print(f"  fix: {e.fix}", file=sys.stderr)
+        return 2
+    except OSError as e:  # a missing or unreadable file named on the command line
+        print(f"error: {e.strerror or e}: {e.filename or ''}", file=sys.stderr)
+        print("  fix: check the path and the file's permissions.", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""The Socket.IO protocol: event names, payload shapes, validation, encoding.
+
+docs/protocol.md is the human description of what is built here; keep them
+in step and bump PROTOCOL_VERSION on any incompatible change. This module
+turns records into payloads and payloads into checked values; it must not
+touch sockets or threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import config
+from .errors import BadMessageError, DemoError
+from .landmarks import LANDMARK_NAMES, SKELETON_EDGES, Frame, Pose
+
+# Client -> server
+FRAME = "frame"
+CONTROL = "control"
+# Server -> client
+HELLO = "hello"
+STATE = "state"
+ERROR = "error"
+STATUS = "status"
+
+CONTROL_ACTIONS = ("watch", "stop")
+
+
+@dataclass
+class FrameMessage:
+    jpeg: bytes
+    frame_id: int
+    client_ts: float | None
+
+
+@dataclass
+class ControlMessage:
+    action: str
+    source: str | None = None
+
+
+def _fields(payload: Any, event: str) -> dict:
+    if not isinstance(payload, dict):
+        raise BadMessageError(f"'{event}' must be an object, not {type(payload).__name__}.",
+                              "See docs/protocol.md for the payload fields.")
+    return payload
+
+
+def parse_frame(payload: Any) -> FrameMessage:
+    """Validate a `frame` payload; BadMessageError names the field at fault."""
+    p = _fields(payload, FRAME)
+    data = p.get("jpeg")
+    if not isinstance(data, (bytes, bytearray)):
+        raise BadMessageError("'frame.jpeg' must be binary JPEG data.",
+                              "Send an ArrayBuffer or Blob, not text.")
+    fid = p.get("id")
+    if not isinstance(fid, int) or isinstance(fid, bool) or fid < 0:
+        raise BadMessageError("'frame.id' must be a non-negative integer.", "Number frames 1, 2, 3...")
+    ts = p.get("ts")
+    if ts is not None and (not isinstance(ts, (int, float)) or isinstance(ts, bool)):
+        raise BadMessageError("'frame.ts' must be a number (the page's clock in ms).", "")
+    return FrameMessage(bytes(data), fid, float(ts) if ts is not None else None)
+
+
+def parse_control(payload: Any) -> ControlMessage:
+    p = _fields(payload, CONTROL)
+    action = p.get("action")
+    if action not in CONTROL_ACTIONS:
+        raise BadMessageError(f"'control.action' must be one of {', '.join(CONTROL_ACTIONS)}, "
+                              f"not {action!r}.", "See docs/protocol.md.")
+    source = p.get("source")
+    if source is not None and not isinstance(source, str):
+        raise BadMessageError("'control.source' must be a string.", "")
+    return ControlMessage(action, source)
+
+
+def hello(server_source: dict | None, replays: list[str], pose_model: str) -> dict:
+    return {
+        "v": config.PROTOCOL_VERSION,
+        "landmarks": list(LANDMARK_NAMES),
+        "edges": [list(e) for e in SKELETON_EDGES],
+        "server_source": server_source,
+        "replays": replays,
+        "pose_model": pose_model,
+        "limits": {"max_frame_bytes": config.MAX_FRAME_BYTES, "max_in_flight": 2},
+    }
+
+
+def error(err: DemoError | str, code: str | None = None, frame_id: int | None = None) -> dict:
+    if isinstance(err, DemoError):
+        msg = {"code": code or err.code, "message": err.message, "fix": err.fix}
+    else:
+        msg = {"code": code or "error", "message": str(err), "fix": ""}
+    if frame_id is not None:
+        msg["frame_id"] = frame_id
+    return msg
+
+
+def person(pose: Pose) -> dict | None:
+    if pose.landmarks is None:
+        return None
+    return {
+        # float32 little-endian, 33 x (x, y, z, visibility): 528 bytes
+        "landmarks": np.ascontiguousarray(pose.landmarks, "<f4").tobytes(),
+        "box": [round(v, 4) for v in pose.box] if pose.box else None,
+    }
+
+
+def state(stream: str, frame: Frame, pose: Pose, timings: dict[str, float], fps: float,
+          dropped: int, status: dict, image: bytes | None = None) -> dict:
+    msg = {
+        "v": config.PROTOCOL_VERSION,
+        "stream": stream,
+        "frame_id": frame.frame_id,
+        "client_ts": frame.client_ts,
+        "t": round(frame.t, 4),
+        "ms": {k: round(v, 2) for k, v in timings.items()},
+        "fps": round(fps, 1),
+        "dropped": dropped,
+        "people": pose.people,
+        "person": person(pose),
+        "image_size": list(pose.image_size),
+        "status": status,
+    }
+    if image is not None:
+        msg["image"] = image
+    return msg
+
+
+def decode_landmarks(data: bytes) -> np.ndarray:
+    """The inverse of `person()["landmarks"]` (for clients and tests)."""
+    return np.frombuffer(data, "<f4").reshape(config.NUM_LANDMARKS, 4)

@@ -1,0 +1,226 @@
+"""The Flask-SocketIO server: pages, the hub of streams, and the event handlers.
+
+Each browser camera gets its own stream (room "cam:<sid>"); server-side
+sources (a camera, a video, the bundled recordings) are shared streams that
+any page can watch, started on the first viewer and stopped after the last.
+Handlers validate every payload and answer bad ones with an `error` event;
+they never let one client's fault reach another. No frames or landmarks are
+written to disk here.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask, render_template, request
+from flask_socketio import SocketIO, join_room, leave_room
+
+from . import config, protocol
+from .errors import BadMessageError, DemoError
+from .pipeline import Stream
+from .sources import BrowserSource, Source
+from .sources.replay import ReplaySource
+
+log = logging.getLogger(__name__)
+
+SERVER_STREAM = "server"
+REPLAY_PREFIX = "replay:"
+
+
+def bundled_recordings(directory: Path = config.RECORDINGS_DIR) -> dict[str, Path]:
+    from .recording import SUFFIX
+
+    if not directory.is_dir():
+        return {}
+    return {p.name.removesuffix(SUFFIX): p for p in sorted(directory.glob("*" + SUFFIX))}
+
+
+class Hub:
+    """Owns every stream and who watches it; thread-safe."""
+
+    def __init__(self, socketio: SocketIO, model_path: Path | None,
+                 server_source: Callable[[], Source] | None = None,
+                 recordings: dict[str, Path] | None = None) -> None:
+        self.socketio = socketio
+        self.model_path = model_path
+        self.server_source = server_source
+        self.recordings = recordings if recordings is not None else bundled_recordings()
+        self.streams: dict[str, Stream] = {}
+        self.viewers: dict[str, set[str]] = defaultdict(set)
+        self.lock = threading.RLock()
+
+    # --- helpers -----------------------------------------------------------
+    def _publisher(self, room: str):
+        def publish(event: str, payload: dict) -> None:
+            self.socketio.emit(event, payload, to=room)
+        return publish
+
+    def _reporter(self, to: str):
+        def report(payload: dict) -> None:
+            self.socketio.emit(protocol.ERROR, payload, to=to)
+        return report
+
+    def _start(self, stream_id: str, source: Source, report_to: str) -> Stream:
+        stream = Stream(stream_id, source, self.model_path, self._publisher(stream_id),
+                        self._reporter(report_to)).start()
+        self.streams[stream_id] = stream
+        return stream
+
+    def _make_shared_source(self, stream_id: str) -> Source:
+        if stream_id == SERVER_STREAM:
+            if self.server_source is None:
+                raise BadMessageError("No server source was configured.",
+                                      "Start with --camera N, --video PATH or --replay PATH.")
+            return self.server_source()
+        if stream_id.startswith(REPLAY_PREFIX):
+            name = stream_id[len(REPLAY_PREFIX):]
+            if name not in self.recordings:
+                raise BadMessageError(f"No bundled recording named {name!r}.",
+                                      f"Choose one of: {', '.join(self.recordings) or 'none installed'}.")
+            return ReplaySource(self.recordings[name])
+        raise BadMessageError(f"Unknown source {stream_id!r}.",
+                              f"Use '{SERVER_STREAM}' or '{REPLAY_PREFIX}<name>'.")
+
+    def default_shared(self) -> str | None:
+        if self.server_source is not None:
+            return SERVER_STREAM
+        if "default" in self.recordings:
+            return REPLAY_PREFIX + "default"
+        return REPLAY_PREFIX + next(iter(self.recordings)) if self.recordings else None
+
+    # --- browser camera ----------------------------------------------------
+    def browser_stream(self, sid: str) -> Stream:
+        stream_id = f"cam:{sid}"
+        with self.lock:
+            stream = self.streams.get(stream_id)
+            if stream is None:
+                self._leave_all(sid)
+                stream = self._start(stream_id, BrowserSource(), report_to=sid)
+                self._join(sid, stream_id)
+            return stream
+
+    # --- viewers -----------------------------------------------------------
+    def _join(self, sid: str, stream_id: str) -> None:
+        join_room(stream_id, sid=sid, namespace="/")
+        self.viewers[stream_id].add(sid)
+
+    def watch(self, sid: str, stream_id: str | None) -> str:
+        stream_id = stream_id or self.default_shared()
+        if stream_id is None:
+            raise BadMessageError("There is nothing to watch: no camera and no bundled recording.",
+                                  "Run `python -m demo models` to restore the bundled recording.")
+        with self.lock:
+            if sid in self.viewers.get(stream_id, ()):
+                return stream_id
+            self._leave_all(sid)
+            if stream_id not in self.streams:
+                self._start(stream_id, self._make_shared_source(stream_id), report_to=stream_id)
+            self._join(sid, stream_id)
+            self.socketio.emit(protocol.STATUS, self.streams[stream_id].status(), to=sid)
+            return stream_id
+
+    def _leave_all(self, sid: str) -> None:
+        for stream_id in [s for s, v in self.viewers.items() if sid in v]:
+            self.viewers[stream_id].discard(sid)
+            leave_room(stream_id, sid=sid, namespace="/")
+            owned = stream_id == f"cam:{sid}"
+            if owned or not self.viewers[stream_id]:
+                stream = self.streams.pop(stream_id, None)
+                self.viewers.pop(stream_id, None)
+                if stream is not None:
+                    stream.stop(wait=False)
+
+    def leave(self, sid: str) -> None:
+        with self.lock:
+            self._leave_all(sid)
+
+    def stop_all(self) -> None:
+        with self.lock:
+            for stream in self.streams.values():
+                stream.stop(wait=False)
+            self.streams.clear()
+            self.viewers.clear()
+
+
+def create_app(settings: config.Settings | None = None, model_path: Path | None = None,
+               server_source: Callable[[], Source] | None = None,
+               recordings: dict[str, Path] | None = None) -> tuple[Flask, SocketIO, Hub]:
+    settings = settings or config.Settings()
+    app = Flask(__name__, static_folder=str(config.STATIC_DIR), template_folder=str(config.TEMPLATES_DIR))
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 0
+    # Larger than a frame may be, so an oversize frame gets an `error` reply
+    # instead of engine.io silently dropping the connection.
+    socketio = SocketIO(app, async_mode="threading", max_http_buffer_size=config.MAX_HTTP_BUFFER)
+    hub = Hub(socketio, model_path, server_source, recordings)
+    pose_name = model_path.name if model_path else "none"
+
+    @app.after_request
+    def security_headers(resp):
+        resp.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; "
+            "connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; object-src 'none'")
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("Referrer-Policy", "no-referrer")
+        return resp
+
+    @app.route("/")
+    def index():
+        return render_template("index.html", protocol_version=config.PROTOCOL_VERSION)
+
+    @app.route("/health")
+    def health():
+        return {"ok": True, "streams": len(hub.streams), "pose_model": pose_name}
+
+    def emit_error(err: DemoError | str, code: str | None = None) -> None:
+        socketio.emit(protocol.ERROR, protocol.error(err, code), to=request.sid)
+
+    @socketio.on("connect")
+    def on_connect(auth=None):
+        server = None
+        if server_source is not None:
+            server = {"stream": SERVER_STREAM}
+        socketio.emit(protocol.HELLO, protocol.hello(server, list(hub.recordings), pose_name),
+                      to=request.sid)
+
+    @socketio.on("disconnect")
+    def on_disconnect(*args):
+        hub.leave(request.sid)
+
+    @socketio.on(protocol.FRAME)
+    def on_frame(payload=None):
+        try:
+            msg = protocol.parse_frame(payload)
+            if len(msg.jpeg) > config.MAX_FRAME_BYTES:
+                raise BadMessageError(
+                    f"The frame is {len(msg.jpeg) / 1e6:.1f} MB; the limit is "
+                    f"{config.MAX_FRAME_BYTES / 1e6:.1f} MB.", "Send smaller frames (640x480, quality 80).")
+            if model_path is None:
+                raise DemoError("The server has no pose model.", "Run `python -m demo models`.")
+        except DemoError as e:
+            emit_error(e)
+            return
+        stream = hub.browser_stream(request.sid)
+        stream.source.submit(msg.jpeg, msg.frame_id, msg.client_ts)
+
+    @socketio.on(protocol.CONTROL)
+    def on_control(payload=None):
+        try:
+            msg = protocol.parse_control(payload)
+            if msg.action == "watch":
+                hub.watch(request.sid, msg.source)
+            elif msg.action == "stop":
+                hub.leave(request.sid)
+        except DemoError as e:
+            emit_error(e)
+
+    @socketio.on_error_default
+    def on_any_error(e):  # an unexpected fault in a handler: tell this client, serve the rest
+        log.exception("handler error")
+        emit_error(f"Internal error: {e}", code="internal")
+
+    return app, socketio, hub

@@ -1,0 +1,114 @@
+"""Film 3D joints with a virtual pinhole camera to make MediaPipe-like landmarks.
+
+Takes a Motion (bone-end positions in metres, y up) and returns the 33
+landmarks MediaPipe would report: image x, y in [0, 1], z relative to the
+hips in image-width units, visibility; plus world landmarks in metres about
+the hip centre (x right, y down, z away from the camera). Face points
+missing from mocap are placed on the head from its rotation. This module
+computes; it reads and writes no files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .landmarks import INDEX
+from .mocap import Motion
+
+
+@dataclass
+class Camera:
+    distance: float = 2.6   # metres from the person's starting hip centre
+    height: float = 1.2     # camera height above the floor, metres
+    yaw_deg: float = 0.0    # 0: facing the person; 90: their side
+    hfov_deg: float = 60.0
+    width: int = 640
+    height_px: int = 480
+    noise: float = 0.002    # landmark jitter, in image fractions (MediaPipe's is of this order)
+    seed: int = 0
+
+
+def _acclaim_landmarks(m: Motion) -> np.ndarray:
+    """(N, 33, 3) world points (y up) for the MediaPipe layout."""
+    p = m.positions
+    n = p["root"].shape[0]
+    out = np.zeros((n, 33, 3))
+
+    def put(name: str, value: np.ndarray) -> None:
+        out[:, INDEX[name]] = value
+
+    for side, s in (("left", "l"), ("right", "r")):
+        put(f"{side}_shoulder", p[f"{s}clavicle"])
+        put(f"{side}_elbow", p[f"{s}humerus"])
+        put(f"{side}_wrist", p[f"{s}wrist"])
+        hand_dir = p[f"{s}fingers"] - p[f"{s}wrist"]
+        thumb_dir = p[f"{s}thumb"] - p[f"{s}wrist"]
+        put(f"{side}_index", p[f"{s}fingers"])
+        put(f"{side}_pinky", p[f"{s}wrist"] + 0.85 * hand_dir - 0.4 * thumb_dir)
+        put(f"{side}_thumb", p[f"{s}thumb"])
+        put(f"{side}_hip", p[f"{s}hipjoint"])
+        put(f"{side}_knee", p[f"{s}femur"])
+        put(f"{side}_ankle", p[f"{s}tibia"])
+        put(f"{side}_foot_index", p[f"{s}toes"])
+        foot = p[f"{s}foot"] - p[f"{s}tibia"]
+        put(f"{side}_heel", p[f"{s}tibia"] - 0.35 * foot + np.array([0.0, -0.05, 0.0]))
+
+    # The face, from the head bone: its centre a third of the way from the
+    # neck top to the crown, where MediaPipe puts the eyes and nose.
+    rot = m.rotations["head"]
+    centre = p["upperneck"] + 0.35 * (p["head"] - p["upperneck"])
+    fwd, up, left = rot[:, :, 2], rot[:, :, 1], rot[:, :, 0]  # Acclaim: +z front, +y up, +x left
+
+    def face(f: float, u: float, lft: float) -> np.ndarray:
+        return centre + f * fwd + u * up + lft * left
+
+    put("nose", face(0.10, -0.01, 0))
+    for side, sign in (("left", 1), ("right", -1)):
+        put(f"{side}_eye_inner", face(0.085, 0.03, sign * 0.017))
+        put(f"{side}_eye", face(0.08, 0.03, sign * 0.032))
+        put(f"{side}_eye_outer", face(0.07, 0.03, sign * 0.047))
+        put(f"{side}_ear", face(0.0, 0.01, sign * 0.075))
+        put(f"mouth_{side}", face(0.085, -0.055, sign * 0.024))
+    return out
+
+
+def film(m: Motion, cam: Camera, fps: float = 30.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(t, landmarks (N, 33, 4), world (N, 33, 4)) at `fps`, resampled from the mocap rate."""
+    step = max(1, int(round(m.fps / fps)))
+    pts = _acclaim_landmarks(m)[::step]
+    n = pts.shape[0]
+    hips0 = (pts[0, INDEX["left_hip"]] + pts[0, INDEX["right_hip"]]) / 2
+    # The person's facing at the start (horizontal), from the hip line: left x up.
+    across = pts[0, INDEX["left_hip"]] - pts[0, INDEX["right_hip"]]
+    facing = np.cross(across, [0.0, 1.0, 0.0])
+    facing[1] = 0
+    facing /= np.linalg.norm(facing) + 1e-9
+    yaw = np.deg2rad(cam.yaw_deg)
+    side = np.cross([0.0, 1.0, 0.0], facing)
+    view_dir = -(np.cos(yaw) * facing + np.sin(yaw) * side)  # camera looks at the person
+    eye = np.array([hips0[0], cam.height, hips0[2]]) - cam.distance * view_dir
+    # Camera frame: x right, y down, z forward (OpenCV).
+    z_axis = view_dir / np.linalg.norm(view_dir)
+    x_axis = np.cross(z_axis, [0.0, 1.0, 0.0])
+    x_axis /= np.linalg.norm(x_axis)
+    y_axis = np.cross(z_axis, x_axis)
+    rot = np.stack([x_axis, y_axis, z_axis])
+    cam_pts = (pts - eye) @ rot.T
+    f = (cam.width / 2) / np.tan(np.deg2rad(cam.hfov_deg) / 2)
+    u = f * cam_pts[..., 0] / cam_pts[..., 2] + cam.width / 2
+    v = f * cam_pts[..., 1] / cam_pts[..., 2] + cam.height_px / 2
+    hips = (cam_pts[:, INDEX["left_hip"]] + cam_pts[:, INDEX["right_hip"]]) / 2
+    depth = (cam_pts[..., 2] - hips[:, None, 2]) * f / (hips[:, None, 2] * cam.width)
+    rng = np.random.default_rng(cam.seed)
+    lm = np.empty((n, 33, 4), np.float32)
+    lm[..., 0] = u / cam.width + rng.normal(0, cam.noise, (n, 33))
+    lm[..., 1] = v / cam.height_px + rng.normal(0, cam.noise, (n, 33))
+    lm[..., 2] = depth
+    lm[..., 3] = 0.99
+    world = np.empty((n, 33, 4), np.float32)
+    world[..., :3] = cam_pts - hips[:, None, :]
+    world[..., 3] = 0.99
+    t = np.arange(n) / (m.fps / step)
+    return t, lm, world

@@ -1,0 +1,23 @@
+// The Socket.IO connection: the protocol's events in, frames and controls out.
+// Knows nothing about drawing; main.js wires it to the views.
+import { io } from "../vendor/socket.io-client/socket.io.esm.min.js";
+
+export function connect(handlers) {
+  const socket = io({
+    transports: ["websocket", "polling"],
+    reconnection: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 3000,
+  });
+  socket.on("connect", () => handlers.onConnect?.());
+  socket.on("disconnect", (reason) => handlers.onDisconnect?.(reason));
+  socket.on("connect_error", (err) => handlers.onDisconnect?.(err.message));
+  for (const event of ["hello", "state", "status", "error"]) {
+    socket.on(event, (payload) => handlers[event]?.(payload));
+  }
+  return {
+    sendFrame(id, ts, jpeg) { socket.emit("frame", { id, ts, jpeg }); },
+    control(action, extra = {}) { socket.emit("control", { action, ...extra }); },
+    get connected() { return socket.connected; },
+  };
+}

@@ -1,0 +1,118 @@
+// The kiosk page: chooses the source, wires the connection to the views.
+// Default: this browser's camera; without one, the server's source or a
+// bundled recording, so the page always shows something.
+import { connect } from "./connection.js";
+import { openCamera, FrameSender } from "./camera.js";
+import { SkeletonView } from "./skeleton.js";
+
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const view = new SkeletonView($("view"));
+const video = $("camera");
+
+// What the page knows now; window.mirror exposes it to tests and curious lecturers.
+const page = {
+  mode: "starting",        // "camera" | "watch"
+  hello: null,
+  state: null,
+  landmarks: null,
+  picture: null, picW: 0, picH: 0,
+  latency: null,
+  errors: [],
+  statesReceived: 0,
+  view,
+};
+window.mirror = page;
+
+let sender = null;
+let cameraTried = false;
+
+function banner(text) {
+  const el = $("banner");
+  el.hidden = !text;
+  el.textContent = text || "";
+}
+
+function watch(source) {
+  page.mode = "watch";
+  link.control("watch", source ? { source } : {});
+}
+
+async function startCamera() {
+  cameraTried = true;
+  try {
+    await openCamera(video);
+  } catch (err) {
+    const refused = err?.name === "NotAllowedError" || err?.name === "SecurityError";
+    banner(refused ? "The camera was refused: showing a recording instead. Allow the camera and reload to use it."
+                   : "No camera found: showing a recording instead.");
+    setTimeout(() => banner(""), 5000);
+    watch(null);
+    return;
+  }
+  page.mode = "camera";
+  page.picture = video;
+  sender = new FrameSender(video, (id, ts, jpeg) => link.sendFrame(id, ts, jpeg));
+  sender.start();
+  $("source").textContent = "your camera";
+}
+
+const link = connect({
+  onConnect() {
+    banner("");
+    // After a server restart, resume what we were doing.
+    if (page.mode === "watch") watch(params.get("source"));
+  },
+  onDisconnect() {
+    banner("The demo server is unreachable — reconnecting…");
+  },
+  hello(h) {
+    page.hello = h;
+    view.setEdges(h.edges);
+    if (cameraTried) return;
+    const wanted = params.get("source");
+    if (wanted && wanted !== "camera") { cameraTried = true; watch(wanted); return; }
+    if (!wanted && h.server_source) { cameraTried = true; watch(h.server_source.stream); return; }
+    startCamera();
+  },
+  async state(s) {
+    page.state = s;
+    page.statesReceived++;
+    if (sender && s.client_ts != null) {
+      sender.ack(s.frame_id);
+      page.latency = performance.now() - s.client_ts;
+    }
+    page.landmarks = s.person ? new Float32Array(s.person.landmarks) : null;
+    if (s.image) {
+      const bitmap = await createImageBitmap(new Blob([s.image], { type: "image/jpeg" }));
+      page.picture?.close?.();
+      page.picture = bitmap;
+    }
+    if (page.mode === "watch") { page.picW = s.image_size[0]; page.picH = s.image_size[1]; }
+    $("fps").textContent = s.fps.toFixed(0);
+    $("latency").textContent = page.latency != null ? page.latency.toFixed(0) : "–";
+    if (!s.person) banner(page.mode === "camera" ? "Step in front of the camera" : "Nobody in view");
+    else if ($("banner").textContent.startsWith("Step") || $("banner").textContent === "Nobody in view") banner("");
+  },
+  status(st) {
+    $("source").textContent = st.label;
+    if (st.state === "reconnecting" || st.state === "error") banner(st.message);
+    else if (st.state === "ok" && $("banner").textContent === page.lastStatusMessage) banner("");
+    page.lastStatusMessage = st.message;
+  },
+  error(e) {
+    page.errors.push(e);
+    if (page.errors.length > 50) page.errors.shift();
+    console.warn(`server: ${e.code}: ${e.message} ${e.fix || ""}`);
+  },
+});
+
+function render() {
+  if (page.mode === "camera") { page.picW = video.videoWidth; page.picH = video.videoHeight; }
+  view.draw({
+    picture: page.picture, picW: page.picW, picH: page.picH,
+    landmarks: page.landmarks, mirrored: page.mode === "camera",
+  });
+  requestAnimationFrame(render);
+}
+requestAnimationFrame(render);

@@ -1,0 +1,72 @@
+// Draws the picture (camera or server image) and the skeleton on one canvas.
+// Landmarks arrive as Float32Array(33 * 4): x, y in [0, 1], z, visibility.
+
+const MIN_VISIBILITY = 0.5;
+
+export class SkeletonView {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext("2d");
+    this.edges = [];
+    this.drawn = 0;          // frames that showed a skeleton (read by tests)
+  }
+
+  setEdges(edges) { this.edges = edges; }
+
+  resize() {
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.round(this.canvas.clientWidth * dpr), h = Math.round(this.canvas.clientHeight * dpr);
+    if (this.canvas.width !== w || this.canvas.height !== h) { this.canvas.width = w; this.canvas.height = h; }
+  }
+
+  // The picture's box inside the canvas (letterboxed, aspect kept).
+  fit(srcW, srcH) {
+    const cw = this.canvas.width, ch = this.canvas.height;
+    const s = Math.min(cw / srcW, ch / srcH);
+    return { x: (cw - srcW * s) / 2, y: (ch - srcH * s) / 2, w: srcW * s, h: srcH * s };
+  }
+
+  draw({ picture, picW, picH, landmarks, mirrored }) {
+    this.resize();
+    const ctx = this.ctx;
+    ctx.fillStyle = "#0b0d12";
+    ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
+    if (!picW || !picH) { picW = 4; picH = 3; }
+    const box = this.fit(picW, picH);
+    ctx.save();
+    if (mirrored) { ctx.translate(this.canvas.width, 0); ctx.scale(-1, 1); box.x = this.canvas.width - box.x - box.w; }
+    if (picture) {
+      ctx.drawImage(picture, box.x, box.y, box.w, box.h);
+    } else {
+      ctx.strokeStyle = "#2a3040";
+      ctx.strokeRect(box.x, box.y, box.w, box.h);
+    }
+    if (landmarks) { this.drawSkeleton(landmarks, box); this.drawn++; }
+    ctx.restore();
+  }
+
+  drawSkeleton(lm, box) {
+    const ctx = this.ctx;
+    const px = (i) => box.x + lm[i * 4] * box.w;
+    const py = (i) => box.y + lm[i * 4 + 1] * box.h;
+    const ok = (i) => lm[i * 4 + 3] >= MIN_VISIBILITY;
+    const unit = Math.max(2, box.h / 180);
+    ctx.lineCap = "round";
+    ctx.lineWidth = unit * 1.6;
+    ctx.strokeStyle = "#56b4e9";
+    ctx.beginPath();
+    for (const [a, b] of this.edges) {
+      if (!ok(a) || !ok(b)) continue;
+      ctx.moveTo(px(a), py(a));
+      ctx.lineTo(px(b), py(b));
+    }
+    ctx.stroke();
+    ctx.fillStyle = "#f0e442";
+    for (let i = 0; i < 33; i++) {
+      if (!ok(i)) continue;
+      ctx.beginPath();
+      ctx.arc(px(i), py(i), unit * 1.4, 0, Math.PI * 2);
+      ctx.fill();
+    }
+  }
+}
