@@ -106,7 +106,9 @@ def film(m: Motion, cam: Camera, fps: float = 30.0) -> tuple[np.ndarray, np.ndar
     lm[..., 0] = u / cam.width + rng.normal(0, cam.noise, (n, 33))
     lm[..., 1] = v / cam.height_px + rng.normal(0, cam.noise, (n, 33))
     lm[..., 2] = depth
-    lm[..., 3] = 0.99
+    # Like MediaPipe, points outside the picture are still estimated but marked unseen.
+    inside = (lm[..., 0] >= 0) & (lm[..., 0] <= 1) & (lm[..., 1] >= 0) & (lm[..., 1] <= 1)
+    lm[..., 3] = np.where(inside, 0.99, 0.1)
     world = np.empty((n, 33, 4), np.float32)
     world[..., :3] = cam_pts - hips[:, None, :]
     world[..., 3] = 0.99

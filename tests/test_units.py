@@ -1,0 +1,88 @@
+"""Pure logic: person selection, JPEG checks, payload validation, the latest slot."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from demo import jpeg, protocol
+from demo.errors import BadFrameError, BadMessageError
+from demo.latest import LatestSlot
+from demo.person_select import PersonSelector, iou
+
+
+def test_selector_prefers_large_central_then_keeps_them():
+    sel = PersonSelector()
+    small_edge = (0.0, 0.1, 0.15, 0.5)
+    big_centre = (0.35, 0.1, 0.65, 0.9)
+    assert sel.choose([small_edge, big_centre]) == 1
+    # Someone bigger walks in front at the side: the followed person is kept.
+    bigger_side = (0.0, 0.0, 0.4, 1.0)
+    moved = (0.37, 0.1, 0.67, 0.9)
+    assert sel.choose([bigger_side, moved]) == 1
+    # The followed person leaves: choose again.
+    assert sel.choose([bigger_side]) == 0
+    assert sel.choose([]) is None and sel.last is None
+
+
+def test_iou():
+    assert iou((0, 0, 1, 1), (0, 0, 1, 1)) == pytest.approx(1.0)
+    assert iou((0, 0, 1, 1), (2, 2, 3, 3)) == 0.0
+
+
+def test_jpeg_checks():
+    img = (np.random.default_rng(0).random((48, 64, 3)) * 255).astype(np.uint8)
+    data = jpeg.encode(img)
+    assert jpeg.jpeg_size(data) == (64, 48)
+    assert jpeg.decode(data).shape == (48, 64, 3)
+    for bad in (b"", b"\xff\xd8", data[:40], b"GIF89a" + data):
+        with pytest.raises(BadFrameError):
+            jpeg.decode(bad)
+    with pytest.raises(BadFrameError, match="limit"):
+        jpeg.decode(data, max_bytes=10)
+    with pytest.raises(BadFrameError, match="pixels"):
+        jpeg.decode(data, max_pixels=100)
+    with pytest.raises(BadFrameError, match="binary"):
+        jpeg.decode("text")  # type: ignore[arg-type]
+
+
+def test_decompression_bomb_refused_before_decoding():
+    # A tiny valid JPEG whose header is patched to claim 60000 x 60000 pixels.
+    data = bytearray(jpeg.encode(np.zeros((8, 8, 3), np.uint8)))
+    i = data.index(b"\xff\xc0")
+    data[i + 5:i + 9] = (60000).to_bytes(2, "big") * 2
+    with pytest.raises(BadFrameError, match="pixels"):
+        jpeg.decode(bytes(data))
+
+
+@pytest.mark.parametrize("payload", [
+    None, "text", 5, [], {"jpeg": "abc", "id": 1}, {"jpeg": b"x"}, {"jpeg": b"x", "id": -1},
+    {"jpeg": b"x", "id": 1.5}, {"jpeg": b"x", "id": True}, {"jpeg": b"x", "id": 1, "ts": "now"},
+])
+def test_bad_frame_payloads(payload):
+    with pytest.raises(BadMessageError):
+        protocol.parse_frame(payload)
+
+
+def test_good_payloads():
+    msg = protocol.parse_frame({"jpeg": b"abc", "id": 3, "ts": 12.5})
+    assert (msg.jpeg, msg.frame_id, msg.client_ts) == (b"abc", 3, 12.5)
+    assert protocol.parse_control({"action": "watch", "source": "replay:default"}).source == "replay:default"
+    with pytest.raises(BadMessageError):
+        protocol.parse_control({"action": "explode"})
+
+
+def test_latest_slot_keeps_only_the_newest():
+    slot: LatestSlot[int] = LatestSlot()
+    for i in range(5):
+        slot.put(i)
+    assert slot.get(0) == 4 and slot.dropped == 4
+    assert slot.get(0.01) is None
+    got = []
+    t = threading.Thread(target=lambda: got.append(slot.get(2.0)))
+    t.start()
+    slot.put(7)
+    t.join()
+    assert got == [7]
