@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import biisc, read_frames
 from demo.pose import PoseEstimator
+
+from conftest import biisc, read_frames
 
 # Front-facing clips, one per subject, across all eight actions and both
 # standing and walking: not one hand-picked clip.

@@ -13,6 +13,7 @@ from demo.__main__ import main
 from demo.errors import RecordingFormatError
 from demo.pose import PoseEstimator
 from demo.sources import ReplaySource
+
 from conftest import read_frames
 
 
