@@ -1,0 +1,210 @@
+"""The pipeline through a real Flask-SocketIO server and real python-socketio clients."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import numpy as np
+import pytest
+import socketio
+
+from conftest import wait_for
+from demo import config, protocol
+from demo.sources import VideoSource
+
+
+class Client:
+    """A python-socketio client that records every event it gets."""
+
+    def __init__(self, url: str) -> None:
+        self.sio = socketio.Client(reconnection=False)
+        self.events: dict[str, list] = {"hello": [], "state": [], "status": [], "error": []}
+        self.lock = threading.Lock()
+        for name in self.events:
+            self.sio.on(name, self._recorder(name))
+        self.sio.connect(url, transports=["websocket"], wait_timeout=10)
+        assert wait_for(lambda: self.events["hello"], 5)
+
+    def _recorder(self, name):
+        def record(payload=None):
+            with self.lock:
+                self.events[name].append(payload)
+        return record
+
+    @property
+    def states(self) -> list[dict]:
+        return list(self.events["state"])
+
+    @property
+    def errors(self) -> list[dict]:
+        return list(self.events["error"])
+
+    def send(self, jpeg: bytes, frame_id: int) -> None:
+        self.sio.emit("frame", {"jpeg": jpeg, "id": frame_id, "ts": time.time() * 1000})
+
+    def close(self) -> None:
+        self.sio.disconnect()
+
+
+@pytest.fixture
+def server(server_factory):
+    srv, hub = server_factory()
+    clients = []
+
+    def connect() -> Client:
+        c = Client(srv.url)
+        clients.append(c)
+        return c
+
+    yield srv, hub, connect
+    for c in clients:
+        c.close()
+
+
+def test_hello_describes_the_protocol(server):
+    _, _, connect = server
+    hello = connect().events["hello"][0]
+    assert hello["v"] == config.PROTOCOL_VERSION
+    assert len(hello["landmarks"]) == 33 and [11, 12] in hello["edges"]
+    assert "default" in hello["replays"]
+
+
+def test_a_state_for_each_frame_in_order_with_landmarks(server, drink_jpegs):
+    _, _, connect = server
+    c = connect()
+    n = 40
+    for i, data in enumerate(drink_jpegs[:n], start=1):
+        c.send(data, i)  # one in flight: nothing is dropped, so every frame is answered
+        assert wait_for(lambda i=i: len(c.states) >= i, 10), f"no state for frame {i}"
+    states = c.states
+    assert [s["frame_id"] for s in states] == list(range(1, n + 1))
+    with_person = [s for s in states if s["person"]]
+    assert len(with_person) >= 0.95 * n
+    lm = protocol.decode_landmarks(with_person[0]["person"]["landmarks"])
+    assert lm.shape == (33, 4) and 0 < lm[0, 0] < 1
+    s = states[-1]
+    assert s["image_size"] == [480, 290] and "image" not in s  # no images back to a camera page
+    assert s["ms"]["pose"] > 0 and s["ms"]["total"] >= s["ms"]["pose"]
+    assert s["client_ts"] is not None and s["fps"] > 0
+    assert not c.errors
+
+
+def test_overload_drops_stale_frames_instead_of_queueing(server, drink_jpegs):
+    _, hub, connect = server
+    c = connect()
+    n = 60
+    for i in range(1, n + 1):
+        c.send(drink_jpegs[i % len(drink_jpegs)], i)  # far faster than pose can go
+    assert wait_for(lambda: c.states and c.states[-1]["frame_id"] == n, 15)
+    ids = [s["frame_id"] for s in c.states]
+    assert ids == sorted(ids) and len(ids) < n  # in order, stale ones dropped
+    assert c.states[-1]["dropped"] > 0
+    # Lag stayed bounded: the last frame waited at most about one pose time.
+    assert c.states[-1]["ms"]["wait"] < 1000
+
+
+def test_bad_frames_get_errors_and_everyone_goes_on(server, drink_jpegs):
+    _, _, connect = server
+    bad, good = connect(), connect()
+    stop = threading.Event()
+
+    def stream_good():
+        i = 0
+        while not stop.is_set():
+            i += 1
+            good.send(drink_jpegs[i % len(drink_jpegs)], i)
+            time.sleep(0.1)
+
+    t = threading.Thread(target=stream_good)
+    t.start()
+    try:
+        rng = np.random.default_rng(1)
+        cases = [
+            {"jpeg": rng.bytes(5000), "id": 1},                      # random bytes
+            {"jpeg": drink_jpegs[0][: len(drink_jpegs[0]) // 3], "id": 2},  # truncated JPEG
+            {"jpeg": b"\xff\xd8" + b"\0" * (config.MAX_FRAME_BYTES + 10), "id": 3},  # oversize
+            {"jpeg": "not bytes", "id": 4},                          # wrong type
+            {"id": 5},                                               # missing field
+            "a string",                                              # not an object
+        ]
+        for k, payload in enumerate(cases, start=1):
+            bad.sio.emit("frame", payload)
+            assert wait_for(lambda k=k: len(bad.errors) >= k, 10), f"no error for case {k}"
+        bad.sio.emit("control", {"action": "nonsense"})
+        assert wait_for(lambda: len(bad.errors) >= len(cases) + 1, 5)
+        codes = [e["code"] for e in bad.errors]
+        assert codes[:2] == ["bad_frame", "bad_frame"] and set(codes[2:]) == {"bad_message"}
+        assert all(e["message"] and "fix" in e for e in bad.errors)
+        # The bad client's stream still works.
+        bad.send(drink_jpegs[5], 10)
+        assert wait_for(lambda: any(s["frame_id"] == 10 for s in bad.states), 10)
+        assert wait_for(lambda: len(good.states) >= 10, 10)
+    finally:
+        stop.set()
+        t.join()
+    # The other client was served throughout and never saw the bad client's errors.
+    assert not good.errors
+
+
+def test_watch_the_bundled_recording_without_pose(server):
+    _, hub, connect = server
+    c = connect()
+    c.sio.emit("control", {"action": "watch", "source": "replay:default"})
+    assert wait_for(lambda: len(c.states) >= 20, 10)
+    s = c.states[-1]
+    assert s["stream"] == "replay:default" and s["person"] and s["ms"]["pose"] == 0
+    assert s["fps"] == pytest.approx(30, abs=5)
+    # A second viewer shares the same stream; when both leave it stops.
+    d = connect()
+    d.sio.emit("control", {"action": "watch", "source": "replay:default"})
+    assert wait_for(lambda: len(d.states) >= 5, 5)
+    assert list(hub.streams) == ["replay:default"]
+    c.sio.emit("control", {"action": "stop"})
+    d.close()
+    assert wait_for(lambda: not hub.streams, 5)
+
+
+def test_server_video_source_sends_images(server_factory, drink_clip):
+    srv, hub = server_factory(server_source=lambda: VideoSource(drink_clip))
+    c = Client(srv.url)
+    try:
+        assert c.events["hello"][0]["server_source"] == {"stream": "server"}
+        c.sio.emit("control", {"action": "watch"})
+        assert wait_for(lambda: len(c.states) >= 5, 15)
+        s = c.states[-1]
+        assert s["image"][:2] == b"\xff\xd8" and s["person"]
+        assert any(st["state"] == "ok" for st in c.events["status"])
+    finally:
+        c.close()
+
+
+def test_disconnect_mid_stream_stops_that_stream_only(server, drink_jpegs):
+    _, hub, connect = server
+    a, b = connect(), connect()
+    a.send(drink_jpegs[0], 1)
+    b.send(drink_jpegs[0], 1)
+    assert wait_for(lambda: len(hub.streams) == 2, 5)
+    a.send(drink_jpegs[1], 2)
+    a.close()  # gone with a frame possibly in flight
+    assert wait_for(lambda: len(hub.streams) == 1, 5)
+    b.send(drink_jpegs[2], 2)
+    assert wait_for(lambda: any(s["frame_id"] == 2 for s in b.states), 10)
+
+
+def test_no_files_are_written_while_serving(server, drink_jpegs, tmp_path):
+    # Privacy: a session streams frames and leaves nothing on disk.
+    root = config.ROOT
+    before = {p: p.stat().st_mtime for p in root.rglob("*") if p.is_file() and ".git" not in p.parts}
+    _, _, connect = server
+    c = connect()
+    for i in range(1, 6):
+        c.send(drink_jpegs[i], i)
+        wait_for(lambda i=i: len(c.states) >= i, 10)
+    after = {p: p.stat().st_mtime for p in root.rglob("*") if p.is_file() and ".git" not in p.parts}
+    changed = [p for p in after if p not in before or after[p] != before[p]]
+    changed = [p for p in changed if "__pycache__" not in p.parts and ".pytest_cache" not in p.parts
+               and "test-artifacts" not in p.parts]
+    assert not changed, changed
+    assert os.path.isdir(tmp_path)
