@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 import socketio
 
-from conftest import wait_for
 from demo import config, protocol
 from demo.sources import VideoSource
+
+from conftest import wait_for
 
 
 class Client:

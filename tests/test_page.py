@@ -1,0 +1,151 @@
+"""The page in real headless Chromium, with a fake camera made from a real clip."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import cv2
+import pytest
+
+from conftest import ARTIFACTS, read_frames
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--autoplay-policy=no-user-gesture-required"]
+
+
+def write_y4m(frames, path: Path, size=(640, 480), fps: int = 30, repeat: int = 3) -> Path:
+    """A y4m clip for Chromium's fake camera; each 10 fps frame repeated to make 30 fps."""
+    w, h = size
+    with open(path, "wb") as f:
+        f.write(f"YUV4MPEG2 W{w} H{h} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for img in frames:
+            # Letterbox, keeping the clip's aspect, as a real camera would not stretch.
+            s = min(w / img.shape[1], h / img.shape[0])
+            fitted = cv2.resize(img, (round(img.shape[1] * s), round(img.shape[0] * s)))
+            top = (h - fitted.shape[0]) // 2
+            left = (w - fitted.shape[1]) // 2
+            canvas = cv2.copyMakeBorder(fitted, top, h - fitted.shape[0] - top, left,
+                                        w - fitted.shape[1] - left, cv2.BORDER_CONSTANT)
+            yuv = cv2.cvtColor(canvas, cv2.COLOR_BGR2YUV_I420).tobytes()
+            for _ in range(repeat):
+                f.write(b"FRAME\n" + yuv)
+    return path
+
+
+@pytest.fixture(scope="module")
+def fake_camera(tmp_path_factory, drink_clip):
+    # S001 is one of the subjects whose terms allow showing them in screenshots.
+    return write_y4m(read_frames(drink_clip), tmp_path_factory.mktemp("cam") / "clip.y4m")
+
+
+def open_page(tmp_path, url: str, camera: Path | None):
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    args = list(ARGS)
+    if camera is not None:
+        args += ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                 f"--use-file-for-fake-video-capture={camera}"]
+    pw = sync_playwright().start()
+    ctx = pw.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=args,
+        viewport={"width": 1280, "height": 720}, bypass_csp=True)
+    page = ctx.new_page()
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    page.goto(url)
+    return pw, ctx, page, console
+
+
+def close(pw, ctx):
+    ctx.close()
+    pw.stop()
+
+
+def test_camera_page_draws_the_skeleton(server_factory, fake_camera, tmp_path):
+    srv, hub = server_factory()
+    pw, ctx, page, console = open_page(tmp_path, srv.url + "/", fake_camera)
+    try:
+        page.wait_for_function("window.mirror && window.mirror.mode === 'camera'", timeout=15000)
+        page.wait_for_function("window.mirror.view.drawn > 15", timeout=30000)
+        fps = page.inner_text("#fps")
+        latency = page.inner_text("#latency")
+        assert fps.isdigit() and int(fps) > 0
+        assert latency.isdigit()
+        state = page.evaluate("window.mirror.state")
+        assert state["person"] is not None and state["stream"].startswith("cam:")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "page-camera.png"))
+        assert page.is_visible("text=No video is stored")
+    finally:
+        close(pw, ctx)
+    assert not console, console
+
+
+def test_without_a_camera_the_bundled_recording_plays(server_factory, tmp_path):
+    srv, hub = server_factory()
+    pw, ctx, page, console = open_page(tmp_path, srv.url + "/", None)
+    try:
+        page.wait_for_function("window.mirror && window.mirror.mode === 'watch'", timeout=15000)
+        page.wait_for_function("window.mirror.view.drawn > 30", timeout=20000)
+        assert page.evaluate("window.mirror.state.stream") == "replay:default"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "page-recording.png"))
+    finally:
+        close(pw, ctx)
+    assert not [c for c in console if "Requested device not found" not in c], console
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_demo(port: int):
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    proc = subprocess.Popen([sys.executable, "-m", "demo", "--port", str(port), "--no-provision"],
+                            cwd=str(Path(__file__).resolve().parent.parent),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise AssertionError("the demo server did not start")
+
+
+def test_page_reports_an_unreachable_server_and_reconnects(pose_model, tmp_path):
+    port = _free_port()
+    server = _start_demo(port)
+    pw, ctx, page, console = open_page(tmp_path, f"http://127.0.0.1:{port}/?source=replay:default", None)
+    try:
+        page.wait_for_function("window.mirror.view.drawn > 5", timeout=20000)
+        server.kill()
+        server.wait()
+        page.wait_for_function(
+            "document.getElementById('banner').textContent.includes('unreachable')", timeout=15000)
+        received = page.evaluate("window.mirror.statesReceived")
+        server = _start_demo(port)
+        page.wait_for_function(f"window.mirror.statesReceived > {received + 10}", timeout=20000)
+        assert not page.is_visible("#banner")
+    finally:
+        close(pw, ctx)
+        server.kill()
+        server.wait()
