@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "https:// or localhost)")
     run.add_argument("--ssl-key", type=Path, help="TLS private key")
     run.add_argument("--self-signed", action="store_true", help="serve TLS with a throw-away certificate")
+    run.add_argument("--max-people", type=int, default=config.MAX_POSES, metavar="N",
+                     help=f"people to detect before choosing one to follow (default {config.MAX_POSES}; "
+                     "1 is faster but lets MediaPipe choose)")
     run.add_argument("--no-provision", action="store_true",
                      help="do not build or download a pose model on start")
 

@@ -30,8 +30,11 @@ OFFLINE_WHEEL = "mediapipe==0.10.21"
 MIN_POSE_DETECTION_CONFIDENCE = 0.5
 MIN_POSE_PRESENCE_CONFIDENCE = 0.5
 MIN_TRACKING_CONFIDENCE = 0.5
-# Several people may be in view: detect up to this many, follow one.
-MAX_POSES = 3
+# Several people may be in view: detect up to this many, follow one. Each
+# extra slot makes MediaPipe run its person detector on every frame (here
+# about 45 -> 75 ms a frame with the full model); 1 is fastest but then
+# MediaPipe's own tracking, not our rule, decides whom to follow.
+MAX_POSES = 2
 NUM_LANDMARKS = 33
 
 # --- streams and protocol ---------------------------------------------------
@@ -58,5 +61,6 @@ class Settings:
     ssl_cert: Path | None = None
     ssl_key: Path | None = None
     self_signed: bool = False
+    max_people: int = MAX_POSES
     open_browser: bool = False
     extra: dict = field(default_factory=dict)

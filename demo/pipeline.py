@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
-from . import jpeg, protocol
+from . import config, jpeg, protocol
 from .errors import BadFrameError, DemoError
 from .landmarks import Frame, Pose
 from .pose import PoseEstimator
@@ -50,10 +50,12 @@ class Stream:
     """Runs source -> pose -> state for one source until stopped."""
 
     def __init__(self, stream_id: str, source: Source, model_path: Path | None,
-                 publish: Publish, report: Report, history: int = 2000) -> None:
+                 publish: Publish, report: Report, history: int = 2000,
+                 max_people: int = config.MAX_POSES) -> None:
         self.id = stream_id
         self.source = source
         self.model_path = model_path
+        self.max_people = max_people
         self.publish = publish
         self.report = report
         self.rate = RateMeter()
@@ -89,7 +91,7 @@ class Stream:
         if self._estimator is None:
             if self.model_path is None:
                 raise DemoError("This stream has no pose model.", "Run `python -m demo models`.")
-            self._estimator = PoseEstimator(self.model_path)
+            self._estimator = PoseEstimator(self.model_path, self.max_people)
         return self._estimator.detect(frame.image, frame.t)
 
     def _restart_estimator(self) -> None:

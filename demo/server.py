@@ -11,6 +11,7 @@ written to disk here.
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from collections import defaultdict
 from collections.abc import Callable
@@ -44,8 +45,10 @@ class Hub:
 
     def __init__(self, socketio: SocketIO, model_path: Path | None,
                  server_source: Callable[[], Source] | None = None,
-                 recordings: dict[str, Path] | None = None) -> None:
+                 recordings: dict[str, Path] | None = None,
+                 max_people: int = config.MAX_POSES) -> None:
         self.socketio = socketio
+        self.max_people = max_people
         self.model_path = model_path
         self.server_source = server_source
         self.recordings = recordings if recordings is not None else bundled_recordings()
@@ -66,7 +69,7 @@ class Hub:
 
     def _start(self, stream_id: str, source: Source, report_to: str) -> Stream:
         stream = Stream(stream_id, source, self.model_path, self._publisher(stream_id),
-                        self._reporter(report_to)).start()
+                        self._reporter(report_to), max_people=self.max_people).start()
         self.streams[stream_id] = stream
         return stream
 
@@ -146,6 +149,25 @@ class Hub:
             self.viewers.clear()
 
 
+def _no_delay(wsgi_app):
+    """WSGI wrapper turning off Nagle's algorithm on each connection.
+
+    A `state` with binary fields goes out as several small websocket writes;
+    with Nagle on, each waits for the peer's delayed ACK: 40 ms per state.
+    """
+
+    def app(environ, start_response):
+        sock = environ.get("werkzeug.socket")
+        if sock is not None:
+            try:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:  # not TCP (a unix socket behind a proxy): nothing to do
+                pass
+        return wsgi_app(environ, start_response)
+
+    return app
+
+
 def create_app(settings: config.Settings | None = None, model_path: Path | None = None,
                server_source: Callable[[], Source] | None = None,
                recordings: dict[str, Path] | None = None) -> tuple[Flask, SocketIO, Hub]:
@@ -155,7 +177,8 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
     # Larger than a frame may be, so an oversize frame gets an `error` reply
     # instead of engine.io silently dropping the connection.
     socketio = SocketIO(app, async_mode="threading", max_http_buffer_size=config.MAX_HTTP_BUFFER)
-    hub = Hub(socketio, model_path, server_source, recordings)
+    app.wsgi_app = _no_delay(app.wsgi_app)
+    hub = Hub(socketio, model_path, server_source, recordings, settings.max_people)
     pose_name = model_path.name if model_path else "none"
 
     @app.after_request

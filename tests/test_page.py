@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -47,6 +48,8 @@ def open_page(tmp_path, url: str, camera: Path | None):
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
+        if os.environ.get("MIRROR_REQUIRE_BROWSER"):
+            pytest.fail("chromium is missing: apt-get install chromium")
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     args = list(ARGS)
     if camera is not None:

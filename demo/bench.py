@@ -1,0 +1,149 @@
+"""`python -m demo bench`: pose alone, the whole pipeline, and the Socket.IO round trip.
+
+Prints numbers measured in one run on the same clip (frames scaled to
+640x480): MediaPipe alone; the pipeline (decode -> pose -> state) fed as fast
+as it takes frames; and the round trip through a real server and client,
+both one frame in flight and under overload (frames sent faster than they
+can be processed). It asserts nothing: targets are read off its output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import threading
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from . import config, jpeg, pose_models
+from .errors import SourceError
+from .extract import video_frames
+from .pipeline import Stream
+from .pose import PoseEstimator
+from .server import create_app
+from .server_thread import ServerThread
+from .sources import BrowserSource
+
+DEFAULT_CLIP = config.ROOT.parent / "shared" / "data" / "biisc" / "videos" / "S001_M_DRIN_STD_FCE.avi"
+SIZE = (640, 480)
+
+
+def pct(values, q: float) -> float:
+    return float(np.percentile(values, q)) if len(values) else float("nan")
+
+
+def load_frames(path: Path, n: int) -> list[np.ndarray]:
+    _, frames = video_frames(path)
+    clip = [cv2.resize(img, SIZE) for _, img in frames]
+    if not clip:
+        raise SourceError(f"{path} has no frames.", "Pass another clip with --video.")
+    return [clip[i % len(clip)] for i in range(n)]
+
+
+def bench_pose(model: Path, frames: list[np.ndarray]) -> dict:
+    times = []
+    with PoseEstimator(model) as est:
+        est.detect(frames[0], 0.0)  # warm-up: first call builds the graph
+        for i, img in enumerate(frames):
+            t0 = time.perf_counter()
+            est.detect(img, (i + 1) / 30.0)
+            times.append((time.perf_counter() - t0) * 1000)
+    return {"fps": 1000.0 / statistics.mean(times), "median": pct(times, 50), "p95": pct(times, 95)}
+
+
+def bench_pipeline(model: Path, jpegs: list[bytes]) -> dict:
+    done = threading.Event()
+    count = [0]
+
+    def publish(event: str, payload: dict) -> None:
+        if event == "state":
+            count[0] += 1
+            done.set()
+
+    source = BrowserSource()
+    stream = Stream("bench", source, model, publish, report=lambda e: None).start()
+    source.submit(jpegs[0], 0, None)  # warm-up
+    done.wait(30)
+    stream.timings.clear()
+    count[0] = 0
+    t0 = time.perf_counter()
+    for i, data in enumerate(jpegs, start=1):
+        done.clear()
+        source.submit(data, i, None)
+        done.wait(10)
+    elapsed = time.perf_counter() - t0
+    stream.stop()
+    rows = list(stream.timings)
+    stages = {k: (pct([r[k] for r in rows], 50), pct([r[k] for r in rows], 95))
+              for k in ("wait", "decode", "pose", "total")}
+    return {"fps": count[0] / elapsed, "stages": stages}
+
+
+def bench_round_trip(model: Path, jpegs: list[bytes], send_fps: float | None) -> dict:
+    import socketio
+
+    app, sio_server, hub = create_app(model_path=model, recordings={})
+    rtts: list[float] = []
+    got = threading.Event()
+    with ServerThread(app) as srv:
+        client = socketio.Client(reconnection=False)
+
+        @client.on("state")
+        def on_state(s):
+            rtts.append(time.perf_counter() * 1000 - s["client_ts"])
+            got.set()
+
+        client.connect(srv.url, transports=["websocket"])
+        client.emit("frame", {"jpeg": jpegs[0], "id": 0, "ts": time.perf_counter() * 1000})
+        got.wait(30)  # warm-up: the stream and its landmarker are created
+        rtts.clear()
+        start = time.perf_counter()
+        for i, data in enumerate(jpegs, start=1):
+            got.clear()
+            client.emit("frame", {"jpeg": data, "id": i, "ts": time.perf_counter() * 1000})
+            if send_fps is None:
+                got.wait(10)  # one frame in flight
+            else:
+                time.sleep(max(0.0, start + i / send_fps - time.perf_counter()))
+        time.sleep(0.5)
+        elapsed = time.perf_counter() - start
+        client.disconnect()
+        hub.stop_all()
+    half = len(rtts) // 2
+    return {"answered": len(rtts), "sent": len(jpegs), "fps": len(rtts) / elapsed,
+            "median": pct(rtts, 50), "p95": pct(rtts, 95),
+            "p95_first_half": pct(rtts[:half], 95), "p95_second_half": pct(rtts[half:], 95)}
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    model = pose_models.resolve(args.pose_model)
+    clip = args.video or DEFAULT_CLIP
+    if not Path(clip).is_file():
+        raise SourceError(f"No clip to measure on ({clip}).", "Pass one with --video PATH.")
+    n = args.frames
+    frames = load_frames(Path(clip), n)
+    jpegs = [jpeg.encode(f, 80) for f in frames]
+    print(f"clip {Path(clip).name} at {SIZE[0]}x{SIZE[1]}, {n} frames, model {model.name}, "
+          f"{len(__import__('os').sched_getaffinity(0))} cores")
+    pose = bench_pose(model, frames)
+    print(f"mediapipe alone   {pose['fps']:6.1f} fps   {pose['median']:6.1f} ms median  "
+          f"{pose['p95']:6.1f} ms p95")
+    pipe = bench_pipeline(model, jpegs)
+    print(f"pipeline          {pipe['fps']:6.1f} fps   ({pipe['fps'] / pose['fps']:.0%} of mediapipe alone)")
+    for stage, (med, p95) in pipe["stages"].items():
+        print(f"  {stage:8s}        {med:6.2f} ms median  {p95:6.2f} ms p95")
+    closed = bench_round_trip(model, jpegs, None)
+    print(f"round trip, 1 in flight   {closed['median']:6.1f} ms median  {closed['p95']:6.1f} ms p95  "
+          f"({closed['fps']:.1f} fps; p95 - pose median = {closed['p95'] - pose['median']:.1f} ms)")
+    over_rate = 2.0 * pose["fps"]
+    over = bench_round_trip(model, jpegs, over_rate)
+    print(f"round trip, overload      {over['median']:6.1f} ms median  {over['p95']:6.1f} ms p95  "
+          f"(sent at {over_rate:.0f} fps, {over['answered']}/{over['sent']} answered, "
+          f"p95 first half {over['p95_first_half']:.1f} ms, second half {over['p95_second_half']:.1f} ms)")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS          {rss:6.0f} MB")
+    return 0
