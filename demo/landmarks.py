@@ -48,6 +48,7 @@ class Pose:
     world: np.ndarray | None
     people: int = 0
     box: tuple[float, float, float, float] | None = None  # x0, y0, x1, y1 normalised
+    others: list[tuple[float, float, float, float]] = field(default_factory=list)  # not followed
     image_size: tuple[int, int] = (0, 0)  # width, height
 
     @property

@@ -77,7 +77,7 @@ class PoseEstimator:
         i = self.selector.choose(boxes)
         world = _to_array(result.pose_world_landmarks[i]) if result.pose_world_landmarks else None
         return Pose(t=t, landmarks=people[i], world=world, people=len(people), box=boxes[i],
-                    image_size=(w, h))
+                    others=[b for j, b in enumerate(boxes) if j != i], image_size=(w, h))
 
     def close(self) -> None:
         if self._landmarker is not None:

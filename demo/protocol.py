@@ -99,13 +99,19 @@ def error(err: DemoError | str, code: str | None = None, frame_id: int | None = 
     return msg
 
 
+def _box(box) -> list[float]:
+    return [round(float(v), 4) for v in box]
+
+
 def person(pose: Pose) -> dict | None:
     if pose.landmarks is None:
         return None
     return {
         # float32 little-endian, 33 x (x, y, z, visibility): 528 bytes
         "landmarks": np.ascontiguousarray(pose.landmarks, "<f4").tobytes(),
-        "box": [round(v, 4) for v in pose.box] if pose.box else None,
+        "box": _box(pose.box) if pose.box else None,
+        # Everyone else in view, so the page can show whom it follows.
+        "others": [_box(b) for b in pose.others],
     }
 
 

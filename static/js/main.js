@@ -112,6 +112,7 @@ function render() {
   view.draw({
     picture: page.picture, picW: page.picW, picH: page.picH,
     landmarks: page.landmarks, mirrored: page.mode === "camera",
+    box: page.state?.person?.box, others: page.state?.person?.others,
   });
   requestAnimationFrame(render);
 }

@@ -26,23 +26,37 @@ export class SkeletonView {
     return { x: (cw - srcW * s) / 2, y: (ch - srcH * s) / 2, w: srcW * s, h: srcH * s };
   }
 
-  draw({ picture, picW, picH, landmarks, mirrored }) {
+  draw({ picture, picW, picH, landmarks, box, others, mirrored }) {
     this.resize();
     const ctx = this.ctx;
     ctx.fillStyle = "#0b0d12";
     ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
     if (!picW || !picH) { picW = 4; picH = 3; }
-    const box = this.fit(picW, picH);
+    const fit = this.fit(picW, picH);
     ctx.save();
-    if (mirrored) { ctx.translate(this.canvas.width, 0); ctx.scale(-1, 1); box.x = this.canvas.width - box.x - box.w; }
+    if (mirrored) { ctx.translate(this.canvas.width, 0); ctx.scale(-1, 1); fit.x = this.canvas.width - fit.x - fit.w; }
     if (picture) {
-      ctx.drawImage(picture, box.x, box.y, box.w, box.h);
+      ctx.drawImage(picture, fit.x, fit.y, fit.w, fit.h);
     } else {
       ctx.strokeStyle = "#2a3040";
-      ctx.strokeRect(box.x, box.y, box.w, box.h);
+      ctx.strokeRect(fit.x, fit.y, fit.w, fit.h);
     }
-    if (landmarks) { this.drawSkeleton(landmarks, box); this.drawn++; }
+    if (landmarks) { this.drawSkeleton(landmarks, fit); this.drawn++; }
+    // With several people in view, show whom the demo follows.
+    if (others?.length && box) {
+      for (const b of others) this.drawBox(b, fit, "#9aa3b2", [6, 6]);
+      this.drawBox(box, fit, "#56b4e9", []);
+    }
     ctx.restore();
+  }
+
+  drawBox(b, fit, colour, dash) {
+    const ctx = this.ctx;
+    ctx.setLineDash(dash);
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = colour;
+    ctx.strokeRect(fit.x + b[0] * fit.w, fit.y + b[1] * fit.h, (b[2] - b[0]) * fit.w, (b[3] - b[1]) * fit.h);
+    ctx.setLineDash([]);
   }
 
   drawSkeleton(lm, box) {

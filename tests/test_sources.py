@@ -1,0 +1,136 @@
+"""Server-side sources: a camera that disappears and returns, a looping video."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import cv2
+import pytest
+
+from demo.errors import SourceError
+from demo.pipeline import Stream
+from demo.sources import CameraSource, VideoSource
+
+from conftest import wait_for
+
+
+class FlakyCamera:
+    """Opens a real clip as the 'device', but fails to open, or dies, on cue."""
+
+    def __init__(self, clip) -> None:
+        self.clip = str(clip)
+        self.plugged = threading.Event()
+        self.plugged.set()
+        self.opens = 0
+
+    def __call__(self, index: int):
+        self.opens += 1
+        if not self.plugged.is_set():
+            return cv2.VideoCapture()  # not opened: the device is gone
+        return _Unpluggable(self)
+
+
+class _Unpluggable:
+    def __init__(self, cam: FlakyCamera) -> None:
+        self.cam = cam
+        self.cap = cv2.VideoCapture(cam.clip)
+
+    def isOpened(self):  # noqa: N802 (OpenCV's name)
+        return self.cap.isOpened()
+
+    def get(self, prop):
+        return self.cap.get(prop)
+
+    def read(self):
+        if not self.cam.plugged.is_set():
+            return False, None
+        ok, img = self.cap.read()
+        if not ok:  # loop the clip like a live camera that never ends
+            self.cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+            ok, img = self.cap.read()
+        time.sleep(0.03)
+        return ok, img
+
+    def release(self):
+        self.cap.release()
+
+
+def test_unplugged_camera_shows_status_and_recovers_within_2_seconds(drink_clip, pose_model):
+    cam = FlakyCamera(drink_clip)
+    source = CameraSource(0, open_capture=cam, retry_seconds=0.2)
+    states, statuses = [], []
+
+    def publish(event, payload):
+        (states if event == "state" else statuses).append(payload)
+
+    stream = Stream("cam", source, pose_model, publish, report=lambda e: None).start()
+    try:
+        assert wait_for(lambda: len(states) >= 3, 15)
+        cam.plugged.clear()
+        assert wait_for(lambda: statuses and statuses[-1]["state"] == "reconnecting", 5)
+        assert "camera" in statuses[-1]["message"].lower()
+        n = len(states)
+        cam.plugged.set()
+        back = time.monotonic()
+        assert wait_for(lambda: len(states) > n + 2, 10)
+        assert time.monotonic() - back < 2.0 + 1.0  # recovered within 2 s (+ a pose call)
+        assert statuses[-1]["state"] == "ok"
+        assert source.reconnects >= 1 and cam.opens >= 2
+    finally:
+        stream.stop()
+
+
+def test_video_source_loops_at_its_own_rate(drink_clip):
+    src = VideoSource(drink_clip).start()
+    try:
+        got = []
+        end = time.monotonic() + 10.5  # the clip is 8.6 s long at 10 fps
+        while time.monotonic() < end:
+            f = src.read(0.5)
+            if f is not None:
+                got.append(f)
+        assert src.fps == pytest.approx(10.0)
+        assert 90 <= len(got) <= 115  # about 10 fps on the wall clock, past the loop point
+        assert all(f.image is not None and f.image.shape == (290, 480, 3) for f in got)
+    finally:
+        src.close()
+
+
+def test_missing_or_broken_video_is_a_clear_error(tmp_path):
+    with pytest.raises(SourceError, match="does not exist"):
+        VideoSource(tmp_path / "nope.mp4")
+    bad = tmp_path / "bad.mp4"
+    bad.write_bytes(b"not a video")
+    with pytest.raises(SourceError, match="cannot decode"):
+        VideoSource(bad)
+
+
+def test_a_pose_failure_restarts_that_stream_only(drink_jpegs, pose_model):
+    from demo.sources import BrowserSource
+
+    published, errors = [], []
+    streams = [Stream(name, BrowserSource(), pose_model, lambda e, p, n=name: published.append((n, e)),
+                      report=errors.append).start() for name in ("a", "b")]
+    try:
+        for i in (1, 2):
+            for s in streams:
+                s.source.submit(drink_jpegs[i], i, None)
+            assert wait_for(lambda i=i: sum(e == "state" for _, e in published) >= 2 * i, 10)
+        broken = streams[0]._estimator
+
+        def explode(*args):
+            raise RuntimeError("simulated MediaPipe failure")
+
+        broken.detect = explode
+        for s in streams:
+            s.source.submit(drink_jpegs[3], 3, None)
+        assert wait_for(lambda: errors, 10)
+        assert errors[0]["code"] == "pose_failed" and "restarted" in errors[0]["message"]
+        assert streams[0].restarts == 1 and streams[1].restarts == 0
+        streams[0].source.submit(drink_jpegs[4], 4, None)
+        assert wait_for(lambda: ("a", "state") in published[-3:], 10)
+        assert streams[0]._estimator is not broken
+    finally:
+        for s in streams:
+            s.stop()
