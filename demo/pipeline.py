@@ -134,7 +134,9 @@ class Stream:
         """Run one frame through the stages and publish its state."""
         start = time.perf_counter()
         timings = dict(frame.timings)
-        timings["wait"] = (start - frame.received) * 1000.0 if frame.received else 0.0
+        # Time spent waiting for the worker: arrival to pick-up, not counting decoding.
+        waited = (start - frame.received) * 1000.0 - timings.get("decode", 0.0) if frame.received else 0.0
+        timings["wait"] = max(0.0, waited)
         try:
             pose = self._pose(frame)
         except DemoError as e:

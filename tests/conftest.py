@@ -72,6 +72,39 @@ def server_factory(pose_model):
         srv.stop()
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_demo(port: int, *args: str, scheme: str = "http"):
+    """`python -m demo` in a subprocess, as a user starts it; returns once it answers."""
+    import ssl
+    import subprocess
+    import sys
+    import urllib.request
+
+    proc = subprocess.Popen([sys.executable, "-m", "demo", "--port", str(port), "--no-provision", *args],
+                            cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    insecure = ssl.create_default_context()
+    insecure.check_hostname = False
+    insecure.verify_mode = ssl.CERT_NONE
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{scheme}://127.0.0.1:{port}/health", timeout=1, context=insecure)
+            return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise AssertionError(f"the demo server exited with {proc.returncode}") from None
+            time.sleep(0.2)
+    proc.kill()
+    raise AssertionError("the demo server did not start")
+
+
 def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:

@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 import pytest
 
-from conftest import ARTIFACTS, read_frames
+from conftest import ARTIFACTS, free_port, read_frames, start_demo
 
 pytestmark = pytest.mark.browser
 
@@ -106,37 +106,9 @@ def test_without_a_camera_the_bundled_recording_plays(server_factory, tmp_path):
     assert not [c for c in console if "Requested device not found" not in c], console
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start_demo(port: int):
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
-    proc = subprocess.Popen([sys.executable, "-m", "demo", "--port", str(port), "--no-provision"],
-                            cwd=str(Path(__file__).resolve().parent.parent),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise AssertionError("the demo server did not start")
-
-
 def test_page_reports_an_unreachable_server_and_reconnects(pose_model, tmp_path):
-    port = _free_port()
-    server = _start_demo(port)
+    port = free_port()
+    server = start_demo(port)
     pw, ctx, page, console = open_page(tmp_path, f"http://127.0.0.1:{port}/?source=replay:default", None)
     try:
         page.wait_for_function("window.mirror.view.drawn > 5", timeout=20000)
@@ -145,7 +117,7 @@ def test_page_reports_an_unreachable_server_and_reconnects(pose_model, tmp_path)
         page.wait_for_function(
             "document.getElementById('banner').textContent.includes('unreachable')", timeout=15000)
         received = page.evaluate("window.mirror.statesReceived")
-        server = _start_demo(port)
+        server = start_demo(port)
         page.wait_for_function(f"window.mirror.statesReceived > {received + 10}", timeout=20000)
         assert not page.is_visible("#banner")
     finally:
