@@ -124,3 +124,25 @@ def test_page_reports_an_unreachable_server_and_reconnects(pose_model, tmp_path)
         close(pw, ctx)
         server.kill()
         server.wait()
+
+
+def test_a_refused_camera_says_so_and_plays_the_recording(server_factory, fake_camera, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    srv, hub = server_factory()
+    pw = sync_playwright().start()
+    # A camera exists, but the permission prompt is answered "no".
+    ctx = pw.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, bypass_csp=True,
+        args=ARGS + ["--use-fake-device-for-media-stream", "--deny-permission-prompts",
+                     f"--use-file-for-fake-video-capture={fake_camera}"])
+    try:
+        page = ctx.new_page()
+        page.goto(srv.url + "/")
+        page.wait_for_function("window.mirror && window.mirror.mode === 'watch'", timeout=15000)
+        assert "refused" in page.inner_text("#banner")
+        page.wait_for_function("window.mirror.view.drawn > 5", timeout=15000)
+    finally:
+        close(pw, ctx)
