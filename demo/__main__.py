@@ -15,7 +15,7 @@ from pathlib import Path
 from . import config
 from .errors import DemoError
 
-COMMANDS = ("run", "models", "extract", "mocap", "bench")
+COMMANDS = ("run", "models", "extract", "mocap", "bench", "actions", "classify", "eval")
 
 
 def _pose_arg(p: argparse.ArgumentParser) -> None:
@@ -62,6 +62,44 @@ def build_parser() -> argparse.ArgumentParser:
     moc.add_argument("--yaw", type=float, default=0.0, help="camera angle: 0 front, 90 side")
     moc.add_argument("-o", "--out", type=Path, required=True, help="output recording")
 
+    def library_arg(p):
+        p.add_argument("--library", type=Path, default=None,
+                       help="action library folder (default: models/actions)")
+
+    act = sub.add_parser("actions", help="list, show, add, remove, export or import action classes")
+    act_sub = act.add_subparsers(dest="action_cmd", required=True)
+    for name in ("list", "show", "add", "remove", "export", "import", "rebuild-defaults"):
+        p = act_sub.add_parser(name)
+        library_arg(p)
+        if name in ("show", "remove"):
+            p.add_argument("name")
+    add = act_sub.choices["add"]
+    add.add_argument("name", help="lower-case, digits and '-' (for example grasp-to-mouth)")
+    kind = add.add_mutually_exclusive_group()
+    kind.add_argument("--goal-directed", dest="goal_directed", action="store_true", default=None)
+    kind.add_argument("--meaningless", dest="goal_directed", action="store_false")
+    add.add_argument("--idle", action="store_true", help="this class is the 'no action' class")
+    add.add_argument("--label", help="short label for the screen")
+    add.add_argument("--explanation", help="one sentence for visitors")
+    add.add_argument("--goal", help="what the action is aimed at (mouth, ear, an object...)")
+    add.add_argument("--colour", help="#rrggbb")
+    add.add_argument("files", nargs="+", type=Path, help="example videos or recordings")
+    act_sub.choices["export"].add_argument("names", nargs="*", help="classes (default: all)")
+    act_sub.choices["export"].add_argument("-o", "--out", type=Path, required=True)
+    act_sub.choices["import"].add_argument("pack", type=Path)
+    act_sub.choices["import"].add_argument("--replace", action="store_true")
+    act_sub.choices["rebuild-defaults"].add_argument("--hdm05", type=Path, help="the HDM05 folder (asf/, amc/)")
+
+    cls = sub.add_parser("classify", help="classify clips with the action library")
+    library_arg(cls)
+    cls.add_argument("files", nargs="+", type=Path, help="videos or recordings")
+    cls.add_argument("--json", action="store_true", help="one JSON object per line per file")
+
+    ev = sub.add_parser("eval", help="measure the recogniser on labelled clips")
+    library_arg(ev)
+    ev.add_argument("--labels", type=Path, required=True, help="CSV: file,label[,goal_directed]")
+    ev.add_argument("--plot", type=Path, help="write a PNG of the results")
+
     bench = sub.add_parser("bench", help="measure pose, pipeline and round-trip speed")
     _pose_arg(bench)
     bench.add_argument("--video", type=Path, help="clip to measure on (default: a bundled test clip)")
@@ -95,6 +133,9 @@ def main(argv: list[str] | None = None) -> int:
             rec = mocap_recording(args.amc, args.asf_dir, Camera(yaw_deg=args.yaw))
             print(f"wrote {rec.save(args.out)} ({len(rec)} frames, {rec.duration:.1f} s)")
             return 0
+        if args.command in ("actions", "classify", "eval"):
+            from . import action_commands
+            return getattr(action_commands, f"cmd_{args.command}")(args)
         if args.command == "bench":
             from .bench import run_bench
             return run_bench(args)

@@ -17,6 +17,11 @@ MODELS_DIR = ROOT / "models"
 # or a kiosk image keep them elsewhere (for example a read-only cache).
 POSE_DIR = Path(os.environ.get("MIRROR_POSE_DIR", MODELS_DIR / "pose"))
 RECORDINGS_DIR = MODELS_DIR / "recordings"
+ACTIONS_DIR = MODELS_DIR / "actions"
+# Landmarks extracted from videos are cached here, keyed by the video's and the
+# pose model's hashes, so evaluation and tests do not re-run pose. Outside the
+# repository on purpose: landmarks of research-only footage must not be committed.
+LANDMARK_CACHE = Path(os.environ.get("MIRROR_CACHE", Path.home() / ".cache" / "mirror" / "landmarks"))
 DEFAULT_RECORDING = RECORDINGS_DIR / "default.mirror.npz"
 STATIC_DIR = ROOT / "static"
 TEMPLATES_DIR = ROOT / "templates"

@@ -44,11 +44,12 @@ def video_frames(path: Path) -> tuple[float, Iterator[tuple[float, np.ndarray]]]
     return fps, frames()
 
 
-def extract_video(path: Path, model_path: Path | None = None) -> Recording:
+def extract_video(path: Path, model_path: Path | None = None, max_poses: int = 1) -> Recording:
+    """Landmarks of the one person in a clip (max_poses=1: MediaPipe tracks them)."""
     model_path = model_path or pose_models.resolve()
     fps, frames = video_frames(path)
     poses: list[Pose] = []
-    with PoseEstimator(model_path) as est:
+    with PoseEstimator(model_path, max_poses=max_poses) as est:
         for t, img in frames:
             poses.append(est.detect(img, t))
     if not poses:
@@ -70,3 +71,62 @@ def extract_all(videos: list[Path], out_dir: Path, model_path: Path | None = Non
         log(f"{v} -> {path} ({len(rec)} frames, person seen in {rec.seen.mean():.0%})")
         written.append(path)
     return written
+
+
+def _file_key(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:16]
+
+
+def cached_extract(video: Path, model_path: Path, cache_dir: Path | None = None,
+                   max_poses: int = 1) -> Recording:
+    """extract_video, remembered on disk by (video bytes, model bytes, max_poses)."""
+    from . import config
+    from .recording import load
+
+    cache_dir = Path(cache_dir or config.LANDMARK_CACHE) / f"{_file_key(model_path)}-p{max_poses}"
+    path = cache_dir / f"{Path(video).stem}-{_file_key(video)}{SUFFIX}"
+    if path.is_file():
+        return load(path)
+    rec = extract_video(Path(video), model_path, max_poses=max_poses)
+    rec.save(path)
+    return rec
+
+
+def _pin_to_one_core(counter) -> None:
+    # MediaPipe spreads one landmarker over every core; several of them then
+    # fight. One core each is about twice as fast in total here.
+    import os
+
+    with counter.get_lock():
+        core = counter.value
+        counter.value += 1
+    cores = sorted(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, {cores[core % len(cores)]})
+
+
+def _cached_worker(job: tuple[str, str, str | None, int]) -> str:
+    video, model, cache, max_poses = job
+    cached_extract(Path(video), Path(model), Path(cache) if cache else None, max_poses)
+    return video
+
+
+def extract_many(videos: list[Path], model_path: Path, cache_dir: Path | None = None,
+                 workers: int | None = None, max_poses: int = 1) -> list[Recording]:
+    """Cached extraction of many videos, one process per core (each pose call is mostly serial)."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = workers or max(1, len(os.sched_getaffinity(0)))
+    jobs = [(str(v), str(model_path), str(cache_dir) if cache_dir else None, max_poses) for v in videos]
+    if workers > 1 and len(jobs) > 1:
+        counter = multiprocessing.Value("i", 0)
+        with ProcessPoolExecutor(workers, initializer=_pin_to_one_core, initargs=(counter,)) as pool:
+            list(pool.map(_cached_worker, jobs, chunksize=4))
+    return [cached_extract(Path(v), model_path, cache_dir, max_poses) for v in videos]

@@ -1,6 +1,6 @@
 """Film 3D joints with a virtual pinhole camera to make MediaPipe-like landmarks.
 
-Takes a Motion (bone-end positions in metres, y up) and returns the 33
+Takes 3D points (from motion capture or the virtual actor) and returns the 33
 landmarks MediaPipe would report: image x, y in [0, 1], z relative to the
 hips in image-width units, visibility; plus world landmarks in metres about
 the hip centre (x right, y down, z away from the camera). Face points
@@ -76,8 +76,14 @@ def _acclaim_landmarks(m: Motion) -> np.ndarray:
 
 def film(m: Motion, cam: Camera, fps: float = 30.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(t, landmarks (N, 33, 4), world (N, 33, 4)) at `fps`, resampled from the mocap rate."""
-    step = max(1, int(round(m.fps / fps)))
-    pts = _acclaim_landmarks(m)[::step]
+    return film_points(_acclaim_landmarks(m), m.fps, cam, fps)
+
+
+def film_points(points: np.ndarray, points_fps: float, cam: Camera,
+                fps: float = 30.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Film (N, 33, 3) world points (metres, y up) in the MediaPipe layout."""
+    step = max(1, int(round(points_fps / fps)))
+    pts = points[::step]
     n = pts.shape[0]
     hips0 = (pts[0, INDEX["left_hip"]] + pts[0, INDEX["right_hip"]]) / 2
     # The person's facing at the start (horizontal), from the hip line: left x up.
@@ -112,5 +118,5 @@ def film(m: Motion, cam: Camera, fps: float = 30.0) -> tuple[np.ndarray, np.ndar
     world = np.empty((n, 33, 4), np.float32)
     world[..., :3] = cam_pts - hips[:, None, :]
     world[..., 3] = 0.99
-    t = np.arange(n) / (m.fps / step)
+    t = np.arange(n) / (points_fps / step)
     return t, lm, world

@@ -1,0 +1,142 @@
+"""The `actions`, `classify` and `eval` commands: thin glue from arguments to modules.
+
+Stable interface (other tools depend on it; see README): output formats
+change only with a new field, never a renamed one.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+from . import pose_models, recogniser
+from .actions import ActionClass, ActionFileError, Library
+from .evaluation import Item, plot, summarise
+from .recording import SUFFIX, Recording, load
+
+VIDEO_SUFFIXES = (".avi", ".mp4", ".mov", ".mkv", ".webm", ".m4v")
+DEFAULT_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#999999")
+
+
+def read_inputs(files: list[Path]) -> list[Recording]:
+    """Recordings as they are; videos through the pose stage (cached)."""
+    from .extract import cached_extract
+
+    out = []
+    model = None
+    for f in files:
+        f = Path(f)
+        if f.name.endswith(SUFFIX):
+            out.append(load(f))
+        elif f.suffix.lower() in VIDEO_SUFFIXES:
+            model = model or pose_models.resolve()
+            out.append(cached_extract(f, model))
+        else:
+            raise ActionFileError(f"{f}: neither a recording ({SUFFIX}) nor a video "
+                                  f"({', '.join(VIDEO_SUFFIXES)}).", "Pass recordings or videos.")
+    return out
+
+
+def cmd_actions(args) -> int:
+    lib = Library(args.library)
+    if args.action_cmd == "list":
+        for c in lib:
+            kind = "idle" if c.kind == "idle" else ("goal-directed" if c.goal_directed else "meaningless")
+            print(f"{c.name:18s} {kind:14s} {len(c.examples):3d} examples  {c.label}")
+        return 0
+    if args.action_cmd == "show":
+        c = lib[args.name]
+        print(json.dumps({**c.manifest(), "examples": [p.name for p in c.examples]}, indent=2))
+        return 0
+    if args.action_cmd == "add":
+        existing = lib.classes.get(args.name)
+        if args.goal_directed is None and existing is None:
+            raise ActionFileError(f"New class {args.name!r} needs --goal-directed or --meaningless.",
+                                  "Say whether the action is aimed at a goal.")
+        recs = read_inputs(args.files)
+        cls = ActionClass(
+            name=args.name,
+            label=args.label or (existing.label if existing else args.name.replace("-", " ").capitalize()),
+            explanation=args.explanation or (existing.explanation if existing else
+                                             f"The movement called {args.name.replace('-', ' ')}."),
+            goal_directed=args.goal_directed if args.goal_directed is not None else existing.goal_directed,
+            goal=args.goal or (existing.goal if existing else None),
+            colour=args.colour or (existing.colour if existing else DEFAULT_COLOURS[len(lib) % 8]),
+            kind="idle" if args.idle else (existing.kind if existing else "action"),
+        )
+        cls = lib.add(cls, recs)
+        print(f"{cls.name}: {len(cls.examples)} examples in {cls.directory}")
+        return 0
+    if args.action_cmd == "remove":
+        lib.remove(args.name)
+        print(f"removed {args.name}")
+        return 0
+    if args.action_cmd == "export":
+        out = lib.export(args.names or list(lib.classes), args.out)
+        print(f"wrote {out}")
+        return 0
+    if args.action_cmd == "rebuild-defaults":
+        from .default_library import build
+
+        lib = build(lib.root, args.hdm05)
+        print(f"rebuilt {len(lib)} classes in {lib.root}")
+        return 0
+    if args.action_cmd == "import":
+        names = lib.import_pack(args.pack, replace=args.replace)
+        print(f"imported {', '.join(names)}")
+        return 0
+    raise AssertionError(args.action_cmd)
+
+
+def cmd_classify(args) -> int:
+    model = recogniser.fit(Library(args.library))
+    for f, rec in zip(args.files, read_inputs(args.files), strict=True):
+        res = recogniser.classify_recording(model, rec)
+        row = {"file": str(f), "label": res.label, "goal_directed": round(res.goal, 4),
+               "scores": {k: round(v, 4) for k, v in res.scores.items()},
+               "decided_at": None if res.decided_at is None else round(res.decided_at, 3)}
+        if args.json:
+            print(json.dumps(row), flush=True)
+        else:
+            print(f"{f}: {res.label} (goal-directed {res.goal:.2f}, decided at {row['decided_at']})")
+    return 0
+
+
+def read_labels(path: Path) -> list[tuple[Path, str | None, int | None]]:
+    """CSV with a `file` column and a `label` and/or `goal_directed` (1/0) column."""
+    rows = []
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f)
+        if not reader.fieldnames or "file" not in reader.fieldnames:
+            raise ActionFileError(f"{path}: field 'file' is missing from the header.",
+                                  "The first line must name the columns: file,label[,goal_directed].")
+        for n, row in enumerate(reader, start=2):
+            file = Path(row["file"])
+            if not file.is_absolute():
+                file = Path(path).parent / file
+            goal = row.get("goal_directed")
+            if goal not in (None, "", "0", "1"):
+                raise ActionFileError(f"{path}: line {n}: field 'goal_directed' must be 0, 1 or empty.", "")
+            rows.append((file, row.get("label") or None, int(goal) if goal else None))
+    return rows
+
+
+def cmd_eval(args) -> int:
+    lib = Library(args.library)
+    model = recogniser.fit(lib)
+    goal_of = {c.name: int(c.goal_directed) for c in lib if c.kind != "idle"}
+    items = []
+    rows = read_labels(args.labels)
+    for (file, label, goal), rec in zip(rows, read_inputs([r[0] for r in rows]), strict=True):
+        res = recogniser.classify_recording(model, rec)
+        items.append(Item(str(file), label, goal if goal is not None else goal_of.get(label),
+                          res.label, res.goal, res.decided_at, res.timeline))
+    report = summarise(items, model.names)
+    json.dump(report, sys.stdout, indent=2)
+    print()
+    if args.plot:
+        plot(report, args.plot)
+        print(f"plot: {args.plot}", file=sys.stderr)
+    return 0

@@ -1,0 +1,275 @@
+"""Recognise actions online: class evidence, goal-directedness, early decisions.
+
+Method (the evidence for choosing it is in docs/recognition.md): each
+movement found by demo/segmenter.py is summarised, from its start up to
+now, by demo/descriptor.py; a softmax regression (demo/classifier.py)
+trained on the library's examples, and on their beginnings so that it can
+guess early, gives a probability for every class. Goal-directedness mixes
+the probability of goal-directed classes with kinematic evidence
+(demo/kinematics.py) weighed by a second small model trained on the same
+examples, so a movement unlike any class can still be judged aimed or
+aimless. Training takes seconds and no deep network. This module learns
+and infers; it does not read files (demo/actions.py) or send anything.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import classifier, descriptor, kinematics
+from .actions import ActionClass, Library
+from .features import FeatureExtractor, FeatureFrame, sequence
+from .recording import Recording
+from .segmenter import Segmenter, segments
+
+PREFIXES = (0.5, 0.75, 1.0)   # training windows: the first half, three quarters and all of a movement
+PREFIX_WEIGHTS = (0.5, 0.75, 1.0)
+LEAD_IN = 0.3                  # seconds before the movement's start included in its window
+MAX_WINDOW = 8.0               # seconds
+IDLE_WINDOW = 1.5              # seconds summarised when nothing moves
+DECISIVE_P = 0.6               # a class is decided when it has this probability...
+DECISIVE_MARGIN = 0.25         # ...and leads the next by this much
+L2 = 1e-2
+NO_ACTION = "no action"
+
+
+@dataclass
+class ClassInfo:
+    name: str
+    label: str
+    goal_directed: bool
+    colour: str
+    explanation: str
+    goal: str | None
+    idle: bool
+
+
+@dataclass
+class Model:
+    classes: list[ClassInfo]
+    softmax: classifier.Softmax
+    goal_model: classifier.Softmax  # two classes: meaningless, goal-directed
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.classes]
+
+    def class_proba(self, desc: np.ndarray) -> np.ndarray:
+        return self.softmax.proba(desc)[0]
+
+    def goal_score(self, proba: np.ndarray, kin: np.ndarray) -> float:
+        goal = np.array([c.goal_directed and not c.idle for c in self.classes])
+        acting = np.array([not c.idle for c in self.classes])
+        p_goal = float(proba[goal].sum() / max(proba[acting].sum(), 1e-6))
+        p_kin = float(self.goal_model.proba(kin)[0, 1])
+        # Class evidence and movement evidence count equally: either alone can mislead
+        # (a cough looks like drinking; a slow wave can look like a reach).
+        return 0.5 * p_goal + 0.5 * p_kin
+
+
+def _info(c: ActionClass) -> ClassInfo:
+    return ClassInfo(c.name, c.label, c.goal_directed, c.colour, c.explanation, c.goal, c.kind == "idle")
+
+
+def movement_windows(rec: Recording) -> list[tuple[np.ndarray, float]]:
+    """(feature frames, weight) windows used to learn from one example."""
+    t, values, seen = sequence(rec.poses())
+    keep = seen
+    if not keep.any():
+        return []
+    moves = segments(t, values, seen)
+    if moves:
+        # The longest movement is the example's action.
+        m = max(moves, key=lambda m: (m.end or t[-1]) - m.start)
+        lo, hi = m.start - LEAD_IN, m.end if m.end is not None else t[-1]
+    else:
+        lo, hi = t[0], t[-1]
+    inside = keep & (t >= lo) & (t <= hi)
+    frames = values[inside]
+    if len(frames) < 3:
+        frames = values[keep]
+    out = []
+    for frac, w in zip(PREFIXES, PREFIX_WEIGHTS, strict=True):
+        n = max(3, int(round(len(frames) * frac)))
+        out.append((frames[:n], w))
+    return out
+
+
+def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording]] | None = None) -> Model:
+    """Train on every example of every class."""
+    classes = list(library)
+    if len(classes) < 2:
+        from .errors import DemoError
+
+        raise DemoError("The recogniser needs at least two action classes.",
+                        "Add classes with `python -m demo actions add`.")
+    xs, ys, ws, kins, goals = [], [], [], [], []
+    for k, cls in enumerate(classes):
+        recs = examples[cls.name] if examples is not None else cls.recordings()
+        for rec in recs:
+            for frames, w in movement_windows(rec):
+                xs.append(descriptor.describe(frames))
+                ys.append(k)
+                ws.append(w)
+                kins.append(kinematics.evidence(frames, rec.fps))
+                goals.append(int(cls.goal_directed and cls.kind != "idle"))
+    if not xs:
+        from .errors import DemoError
+
+        raise DemoError("The action library has no usable examples.",
+                        "Each class needs example recordings in which a person is seen.")
+    soft = classifier.fit(np.array(xs), np.array(ys), len(classes), l2=L2, sample_weight=np.array(ws))
+    goal = classifier.fit(np.array(kins), np.array(goals), 2, l2=1e-1)
+    return Model([_info(c) for c in classes], soft, goal)
+
+
+@dataclass
+class Recognition:
+    """The recogniser's view of one frame (sent to the page in `state`)."""
+
+    t: float
+    moving: bool
+    scores: dict[str, float]          # every class, summing to 1
+    no_action: float                  # belief that nothing meaningful is happening
+    label: str | None                 # the leading class while moving (None: no action)
+    goal: float                       # 0 meaningless ... 1 goal-directed
+    onset: float | None               # when the current movement began
+    decided: str | None = None        # the class decided in this movement, once decisive
+    decided_at: float | None = None   # when it became decisive (seconds)
+    last: str | None = None           # the decision of the last finished movement
+    last_goal: float | None = None
+    kinematics: dict[str, float] = field(default_factory=dict)
+
+
+class Recogniser:
+    """Stateful per stream: `update(pose)` on every frame, in time order."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.features = FeatureExtractor()
+        self.segmenter = Segmenter()
+        self.history: deque[FeatureFrame] = deque()
+        self._decided: tuple[str, float] | None = None
+        self._leader: str | None = None
+        self._leader_since: float | None = None
+        self.last: str | None = None
+        self.last_goal: float | None = None
+        self._last_rec: Recognition | None = None
+
+    def reset(self) -> None:
+        self.__init__(self.model)
+
+    def update(self, pose) -> Recognition:
+        return self.update_features(self.features.update(pose))
+
+    def update_features(self, frame: FeatureFrame) -> Recognition:
+        t = frame.t
+        self.history.append(frame)
+        while self.history and t - self.history[0].t > MAX_WINDOW:
+            self.history.popleft()
+        was = self.segmenter.current
+        move = self.segmenter.update(t, frame.values, frame.seen)
+        if was is not None and move is None and self._last_rec is not None:
+            # A movement just ended: remember its verdict for the page and for `classify`.
+            self.last = self._decided[0] if self._decided else self._last_rec.label
+            self.last_goal = self._last_rec.goal
+            self._decided = None
+            self._leader = self._leader_since = None
+        start = (move.start - LEAD_IN) if move is not None else t - IDLE_WINDOW
+        frames = np.array([f.values for f in self.history if f.t >= start and f.seen])
+        names = self.model.names
+        if len(frames) == 0:
+            scores = {n: 0.0 for n in names}
+            rec = Recognition(t, False, scores, 1.0, None, 0.5, None, last=self.last, last_goal=self.last_goal)
+            self._last_rec = None
+            return rec
+        proba = self.model.class_proba(descriptor.describe(frames))
+        kin = kinematics.evidence(frames, self._fps())
+        goal = self.model.goal_score(proba, kin)
+        idle_mask = np.array([c.idle for c in self.model.classes])
+        p_idle = float(proba[idle_mask].sum())
+        moving = move is not None
+        no_action = p_idle if moving else max(p_idle, 0.9)
+        acting = np.where(idle_mask, -1.0, proba)
+        best = int(np.argmax(acting))
+        label = names[best] if moving and proba[best] >= p_idle else None
+        self._track_decision(t, proba, label)
+        rec = Recognition(
+            t=t, moving=moving, scores={n: float(p) for n, p in zip(names, proba, strict=True)},
+            no_action=no_action, label=label, goal=goal if moving else 0.5,
+            onset=move.start if move is not None else None,
+            decided=self._decided[0] if self._decided else None,
+            decided_at=self._decided[1] if self._decided else None,
+            last=self.last, last_goal=self.last_goal,
+            kinematics={k: float(v) for k, v in zip(kinematics.NAMES, kin, strict=True)})
+        self._last_rec = rec if moving else None
+        return rec
+
+    def _fps(self) -> float:
+        h = self.history
+        if len(h) < 2 or h[-1].t <= h[0].t:
+            return 30.0
+        return (len(h) - 1) / (h[-1].t - h[0].t)
+
+    def _track_decision(self, t: float, proba: np.ndarray, label: str | None) -> None:
+        """A class is decided once it leads clearly; a change of leader undoes it."""
+        if label is None:
+            return
+        order = np.sort(proba)[::-1]
+        clear = order[0] >= DECISIVE_P and order[0] - order[1] >= DECISIVE_MARGIN
+        if label != self._leader:
+            self._leader, self._leader_since = label, t
+            if self._decided and self._decided[0] != label:
+                self._decided = None
+        if clear and self._decided is None:
+            self._decided = (label, t)
+
+
+@dataclass
+class ClipResult:
+    label: str | None
+    goal: float
+    scores: dict[str, float]
+    decided_at: float | None  # fraction of the clip after which the final label held
+    timeline: list[tuple[float, str | None]]  # (fraction of the clip, running answer)
+
+
+def classify_recording(model: Model, rec: Recording) -> ClipResult:
+    """Run the online recogniser over a whole clip and report its verdict."""
+    r = Recogniser(model)
+    timeline: list[tuple[float, str | None]] = []
+    best: Recognition | None = None
+    best_end = 0
+    longest = 0.0
+    for pose in rec.poses():
+        out = r.update(pose)
+        # The running answer: the leading class while moving, else the last verdict.
+        timeline.append((out.t, out.label if out.moving else out.last))
+        if out.moving and out.onset is not None and out.t - out.onset >= longest:
+            longest = out.t - out.onset
+            best = out
+            best_end = len(timeline)
+    if best is None:  # nothing moved: judge the whole clip as one window
+        t, values, seen = sequence(rec.poses())
+        frames = values[seen] if seen.any() else values
+        proba = model.class_proba(descriptor.describe(frames))
+        kin = kinematics.evidence(frames, rec.fps)
+        scores = {n: float(p) for n, p in zip(model.names, proba, strict=True)}
+        label = model.names[int(np.argmax(proba))]
+        return ClipResult(label, model.goal_score(proba, kin), scores, None, timeline)
+    label = best.label or max((n for n in best.scores), key=best.scores.get)
+    # The earliest moment after which the running answer equals the final one and stays.
+    duration = rec.duration
+    decided = None
+    for t, top in reversed(timeline[:best_end]):
+        if top != label:
+            break
+        decided = t
+    def fraction(t: float) -> float:
+        return min(1.0, max(0.0, (t - rec.t[0]) / duration))
+
+    frac = None if decided is None else fraction(decided)
+    return ClipResult(label, best.goal, best.scores, frac, [(fraction(t), a) for t, a in timeline])
