@@ -22,6 +22,7 @@ from . import config, jpeg, protocol
 from .errors import BadFrameError, DemoError
 from .landmarks import Frame, Pose
 from .pose import PoseEstimator
+from .recogniser import Model, Recogniser
 from .sources.base import Source
 
 log = logging.getLogger(__name__)
@@ -51,11 +52,15 @@ class Stream:
 
     def __init__(self, stream_id: str, source: Source, model_path: Path | None,
                  publish: Publish, report: Report, history: int = 2000,
-                 max_people: int = config.MAX_POSES) -> None:
+                 max_people: int = config.MAX_POSES,
+                 model: Callable[[], Model | None] | None = None) -> None:
         self.id = stream_id
         self.source = source
         self.model_path = model_path
         self.max_people = max_people
+        # The action model may be retrained while we run (a class added): ask for it each frame.
+        self.model = model or (lambda: None)
+        self._recogniser: Recogniser | None = None
         self.publish = publish
         self.report = report
         self.rate = RateMeter()
@@ -119,6 +124,14 @@ class Stream:
             if self._estimator is not None:
                 self._estimator.close()
 
+    def _recognise(self, pose: Pose):
+        model = self.model()
+        if model is None:
+            return None
+        if self._recogniser is None or self._recogniser.model is not model:
+            self._recogniser = Recogniser(model)
+        return self._recogniser.update(pose)
+
     def status(self) -> dict:
         st = self.source.status
         return {"state": st.state, "message": st.message, "source": self.source.kind,
@@ -150,6 +163,10 @@ class Stream:
             return None
         after_pose = time.perf_counter()
         timings["pose"] = (after_pose - start) * 1000.0 if frame.pose is None else 0.0
+        recognition = self._recognise(pose)
+        after_recognise = time.perf_counter()
+        timings["recognise"] = (after_recognise - after_pose) * 1000.0
+        after_pose = after_recognise
         image = None
         if self.source.sends_images and frame.image is not None:
             image = jpeg.encode(frame.image)
@@ -158,7 +175,7 @@ class Stream:
         self.fps = self.rate.tick(now)
         timings["total"] = (now - frame.received) * 1000.0 if frame.received else 0.0
         msg = protocol.state(self.id, frame, pose, timings, self.fps, self.source.slot.dropped,
-                             self.status(), image)
+                             self.status(), image, recognition)
         self.processed += 1
         self.timings.append(timings)
         self.publish(protocol.STATE, msg)

@@ -77,8 +77,9 @@ def parse_control(payload: Any) -> ControlMessage:
     return ControlMessage(action, source)
 
 
-def hello(server_source: dict | None, replays: list[str], pose_model: str) -> dict:
+def hello(server_source: dict | None, replays: list[str], pose_model: str, model=None) -> dict:
     return {
+        "classes": classes(model),
         "v": config.PROTOCOL_VERSION,
         "landmarks": list(LANDMARK_NAMES),
         "edges": [list(e) for e in SKELETON_EDGES],
@@ -115,8 +116,32 @@ def person(pose: Pose) -> dict | None:
     }
 
 
+def action(rec) -> dict | None:
+    """The recogniser's output; `scores` follow the class order given in `hello`."""
+    if rec is None:
+        return None
+    return {
+        "moving": rec.moving,
+        "label": rec.label,
+        "goal": round(rec.goal, 3),
+        "no_action": round(rec.no_action, 3),
+        "scores": [round(v, 3) for v in rec.scores.values()],
+        "onset": None if rec.onset is None else round(rec.onset, 3),
+        "decided": rec.decided,
+        "decided_at": None if rec.decided_at is None else round(rec.decided_at, 3),
+        "last": rec.last,
+    }
+
+
+def classes(model) -> list[dict]:
+    if model is None:
+        return []
+    return [{"name": c.name, "label": c.label, "goal_directed": c.goal_directed, "colour": c.colour,
+             "explanation": c.explanation, "goal": c.goal, "idle": c.idle} for c in model.classes]
+
+
 def state(stream: str, frame: Frame, pose: Pose, timings: dict[str, float], fps: float,
-          dropped: int, status: dict, image: bytes | None = None) -> dict:
+          dropped: int, status: dict, image: bytes | None = None, recognition=None) -> dict:
     msg = {
         "v": config.PROTOCOL_VERSION,
         "stream": stream,
@@ -130,6 +155,7 @@ def state(stream: str, frame: Frame, pose: Pose, timings: dict[str, float], fps:
         "person": person(pose),
         "image_size": list(pose.image_size),
         "status": status,
+        "action": action(recognition),
     }
     if image is not None:
         msg["image"] = image

@@ -46,7 +46,7 @@ class Hub:
     def __init__(self, socketio: SocketIO, model_path: Path | None,
                  server_source: Callable[[], Source] | None = None,
                  recordings: dict[str, Path] | None = None,
-                 max_people: int = config.MAX_POSES) -> None:
+                 max_people: int = config.MAX_POSES, library: Path | None = None) -> None:
         self.socketio = socketio
         self.max_people = max_people
         self.model_path = model_path
@@ -55,6 +55,22 @@ class Hub:
         self.streams: dict[str, Stream] = {}
         self.viewers: dict[str, set[str]] = defaultdict(set)
         self.lock = threading.RLock()
+        self.library_dir = library
+        self.action_model = None
+        self.action_error: str | None = None
+        self.retrain()
+
+    def retrain(self) -> None:
+        """(Re)learn the action classes from the library; streams pick the new model up."""
+        from .actions import Library
+        from .recogniser import fit
+
+        try:
+            self.action_model = fit(Library(self.library_dir))
+            self.action_error = None
+        except DemoError as e:  # a bad library must not stop the live view
+            log.error("action recognition is off: %s", e)
+            self.action_error = str(e)
 
     # --- helpers -----------------------------------------------------------
     def _publisher(self, room: str):
@@ -69,7 +85,8 @@ class Hub:
 
     def _start(self, stream_id: str, source: Source, report_to: str) -> Stream:
         stream = Stream(stream_id, source, self.model_path, self._publisher(stream_id),
-                        self._reporter(report_to), max_people=self.max_people).start()
+                        self._reporter(report_to), max_people=self.max_people,
+                        model=lambda: self.action_model).start()
         self.streams[stream_id] = stream
         return stream
 
@@ -170,7 +187,8 @@ def _no_delay(wsgi_app):
 
 def create_app(settings: config.Settings | None = None, model_path: Path | None = None,
                server_source: Callable[[], Source] | None = None,
-               recordings: dict[str, Path] | None = None) -> tuple[Flask, SocketIO, Hub]:
+               recordings: dict[str, Path] | None = None,
+               library: Path | None = None) -> tuple[Flask, SocketIO, Hub]:
     settings = settings or config.Settings()
     app = Flask(__name__, static_folder=str(config.STATIC_DIR), template_folder=str(config.TEMPLATES_DIR))
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 0
@@ -178,7 +196,7 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
     # instead of engine.io silently dropping the connection.
     socketio = SocketIO(app, async_mode="threading", max_http_buffer_size=config.MAX_HTTP_BUFFER)
     app.wsgi_app = _no_delay(app.wsgi_app)
-    hub = Hub(socketio, model_path, server_source, recordings, settings.max_people)
+    hub = Hub(socketio, model_path, server_source, recordings, settings.max_people, library)
     pose_name = model_path.name if model_path else "none"
 
     @app.after_request
@@ -207,8 +225,8 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
         server = None
         if server_source is not None:
             server = {"stream": SERVER_STREAM}
-        socketio.emit(protocol.HELLO, protocol.hello(server, list(hub.recordings), pose_name),
-                      to=request.sid)
+        socketio.emit(protocol.HELLO, protocol.hello(server, list(hub.recordings), pose_name,
+                                                     hub.action_model), to=request.sid)
 
     @socketio.on("disconnect")
     def on_disconnect(*args):

@@ -4,11 +4,15 @@
 import { connect } from "./connection.js";
 import { openCamera, FrameSender } from "./camera.js";
 import { SkeletonView } from "./skeleton.js";
+import { ActionView } from "./actions.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const view = new SkeletonView($("view"));
 const video = $("camera");
+const actions = new ActionView({
+  label: $("action-label"), explanation: $("action-explanation"), marker: $("gauge-marker"), list: $("evidence"),
+});
 
 // What the page knows now; window.mirror exposes it to tests and curious lecturers.
 const page = {
@@ -69,6 +73,7 @@ const link = connect({
   hello(h) {
     page.hello = h;
     view.setEdges(h.edges);
+    actions.setClasses(h.classes || []);
     if (cameraTried) return;
     const wanted = params.get("source");
     if (wanted && wanted !== "camera") { cameraTried = true; watch(wanted); return; }
@@ -83,6 +88,7 @@ const link = connect({
       page.latency = performance.now() - s.client_ts;
     }
     page.landmarks = s.person ? new Float32Array(s.person.landmarks) : null;
+    actions.update(s.action);
     if (s.image) {
       const bitmap = await createImageBitmap(new Blob([s.image], { type: "image/jpeg" }));
       page.picture?.close?.();

@@ -1,0 +1,43 @@
+// The recogniser's view: current action, goal-directed gauge, evidence bars.
+// Built once from the classes in `hello`; updated from each `state.action`.
+
+export class ActionView {
+  constructor({ label, explanation, marker, list }) {
+    this.el = { label, explanation, marker, list };
+    this.classes = [];
+    this.fills = [];
+  }
+
+  setClasses(classes) {
+    this.classes = classes;
+    this.el.list.replaceChildren();
+    this.fills = classes.map((c) => {
+      const li = document.createElement("li");
+      if (c.goal_directed && !c.idle) li.classList.add("goal");
+      const name = document.createElement("span");
+      name.className = "name";
+      name.textContent = c.label;
+      const bar = document.createElement("span");
+      bar.className = "bar";
+      const fill = document.createElement("span");
+      fill.className = "fill";
+      fill.style.display = "block";
+      fill.style.background = c.colour;
+      bar.append(fill);
+      li.append(name, bar);
+      this.el.list.append(li);
+      return fill;
+    });
+  }
+
+  update(action) {
+    if (!action) return;
+    const byName = Object.fromEntries(this.classes.map((c) => [c.name, c]));
+    const shown = action.moving ? action.label : action.last;
+    const cls = shown ? byName[shown] : null;
+    this.el.label.textContent = action.moving ? (cls ? cls.label : "…") : (cls ? `${cls.label} (just now)` : "–");
+    this.el.explanation.textContent = cls ? cls.explanation : "Move your arms: reach for something, or wave.";
+    action.scores.forEach((p, i) => { if (this.fills[i]) this.fills[i].style.width = `${Math.round(p * 100)}%`; });
+    this.el.marker.style.left = `${Math.round((action.moving ? action.goal : 0.5) * 100)}%`;
+  }
+}
