@@ -37,8 +37,11 @@ CHANNELS = (tuple(f"left_{c}" for c in ARM_CHANNELS) + tuple(f"right_{c}" for c 
 N_ARM = len(ARM_CHANNELS)
 N_FEATURES = len(CHANNELS)
 
-_HAND = {side: [INDEX[f"{side}_{p}"] for p in ("wrist", "index", "pinky", "thumb")]
-         for side in ("left", "right")}
+_HANDS = [INDEX[f"{side}_{p}"] for side in ("left", "right") for p in ("wrist", "index", "pinky", "thumb")]
+_LS, _RS, _LH, _RH = INDEX["left_shoulder"], INDEX["right_shoulder"], INDEX["left_hip"], INDEX["right_hip"]
+_LEL, _REL, _LW, _RW = INDEX["left_elbow"], INDEX["right_elbow"], INDEX["left_wrist"], INDEX["right_wrist"]
+_NOSE, _ML, _MR = INDEX["nose"], INDEX["mouth_left"], INDEX["mouth_right"]
+_LE_EAR, _RE_EAR = INDEX["left_ear"], INDEX["right_ear"]
 
 
 class OneEuroFilter:
@@ -114,97 +117,87 @@ class FeatureExtractor:
             world = self.world_filter(pose.world[:, :3].astype(np.float64), pose.t)
         return self._describe(xy, pose.t, world)
 
-    def _torso(self, shoulders: np.ndarray, hips: np.ndarray, xy: np.ndarray) -> float:
-        torso = float(np.linalg.norm(shoulders - hips))
-        width = float(np.linalg.norm(xy[INDEX["left_shoulder"]] - xy[INDEX["right_shoulder"]]))
-        # With the hips out of the picture the torso estimate shrinks: never below the shoulders' width.
-        torso = max(torso, 1.2 * width, 1e-3)
-        # Slow to change: a person's size does not jump between frames.
-        self.scale = torso if self.scale is None else 0.9 * self.scale + 0.1 * torso
-        return self.scale
-
     @staticmethod
-    def _body_frame(world: np.ndarray) -> np.ndarray:
-        """(2, 4): each hand's forward, up, outward position and 3D face distance, in torsos.
+    def _body_frame(world: list) -> list[tuple[float, float, float, float]]:
+        """Each hand's forward, up, outward position and 3D face distance, in torsos.
 
         The frame turns with the body (x along the shoulders, y up the spine),
-        so these do not depend on where the camera stands."""
-        ls, rs = world[INDEX["left_shoulder"]], world[INDEX["right_shoulder"]]
-        sh = (ls + rs) / 2
-        hp = (world[INDEX["left_hip"]] + world[INDEX["right_hip"]]) / 2
-        up = sh - hp
-        torso = np.linalg.norm(up) + 1e-6
-        up /= torso
-        across = ls - rs
-        across -= (across @ up) * up
-        across /= np.linalg.norm(across) + 1e-6
-        fwd = np.cross(across, up)  # MediaPipe world: y down, so this points forward
-        out = np.empty((2, 4))
-        nose = world[INDEX["nose"]]
-        for k, (side, sign) in enumerate((("left", 1.0), ("right", -1.0))):
-            hand = world[_HAND[side]].mean(axis=0)
-            d = hand - sh
-            out[k] = (d @ fwd / torso, d @ up / torso, sign * (d @ across) / torso,
-                      np.linalg.norm(hand - nose) / torso)
+        so these do not depend on where the camera stands. Plain floats: on
+        33 points numpy's per-call overhead costs more than the arithmetic."""
+        ls, rs, lh, rh = world[_LS], world[_RS], world[_LH], world[_RH]
+        sh = [(a + b) / 2 for a, b in zip(ls, rs, strict=True)]
+        up = [a - (b + c) / 2 for a, b, c in zip(sh, lh, rh, strict=True)]
+        torso = math.sqrt(_dot(up, up)) + 1e-6
+        up = [u / torso for u in up]
+        across = [a - b for a, b in zip(ls, rs, strict=True)]
+        k = _dot(across, up)
+        across = [a - k * u for a, u in zip(across, up, strict=True)]
+        na = math.sqrt(_dot(across, across)) + 1e-6
+        across = [a / na for a in across]
+        # across x up; MediaPipe's y points down, so this is the body's forward.
+        fwd = [across[1] * up[2] - across[2] * up[1], across[2] * up[0] - across[0] * up[2],
+               across[0] * up[1] - across[1] * up[0]]
+        nose = world[_NOSE]
+        out = []
+        for side, sign in ((0, 1.0), (1, -1.0)):
+            pts = [world[i] for i in _HANDS[4 * side:4 * side + 4]]
+            hand = [sum(c) / 4 for c in zip(*pts, strict=True)]
+            d = [h - c for h, c in zip(hand, sh, strict=True)]
+            out.append((_dot(d, fwd) / torso, _dot(d, up) / torso, sign * _dot(d, across) / torso,
+                        math.dist(hand, nose) / torso))
         return out
 
     def _describe(self, xy: np.ndarray, t: float, world: np.ndarray | None = None) -> FeatureFrame:
-        shoulders = (xy[INDEX["left_shoulder"]] + xy[INDEX["right_shoulder"]]) / 2
-        hips = (xy[INDEX["left_hip"]] + xy[INDEX["right_hip"]]) / 2
-        s = self._torso(shoulders, hips, xy)
-        nose = xy[INDEX["nose"]]
-        mouth = (xy[INDEX["mouth_left"]] + xy[INDEX["mouth_right"]]) / 2
-        ears = xy[[INDEX["left_ear"], INDEX["right_ear"]]]
-        hands = np.stack([xy[_HAND["left"]].mean(axis=0), xy[_HAND["right"]].mean(axis=0)])
-        head = nose - shoulders
+        p = xy.tolist()
+        (lsx, lsy), (rsx, rsy) = p[_LS], p[_RS]
+        sx, sy = (lsx + rsx) / 2, (lsy + rsy) / 2
+        hx, hy = (p[_LH][0] + p[_RH][0]) / 2, (p[_LH][1] + p[_RH][1]) / 2
+        width = math.hypot(lsx - rsx, lsy - rsy)
+        torso = max(math.hypot(sx - hx, sy - hy), 1.2 * width, 1e-3)
+        # Slow to change: a person's size does not jump between frames. With the hips out
+        # of the picture the torso shrinks, so it is never taken below the shoulders' width.
+        self.scale = s = torso if self.scale is None else 0.9 * self.scale + 0.1 * torso
+        nx, ny = p[_NOSE]
+        mx, my = (p[_ML][0] + p[_MR][0]) / 2, (p[_ML][1] + p[_MR][1]) / 2
+        ears = (p[_LE_EAR], p[_RE_EAR])
+        hands = []
+        for side in (0, 1):
+            pts = [p[i] for i in _HANDS[4 * side:4 * side + 4]]
+            hands.append((sum(q[0] for q in pts) / 4, sum(q[1] for q in pts) / 4))
+        head = (nx - sx, ny - sy)
         if self.prev is not None and t > self.prev[0]:
             dt = t - self.prev[0]
-            hand_v = (hands - self.prev[1]) / dt / s
-            body_v = (hips - self.prev[2]) / dt / s
-            hand_a = np.linalg.norm(hand_v - self.prev[3], axis=1) / dt
-            head_v = np.linalg.norm(head - self.prev[4]) / dt / s
+            ph, (phx, phy), pv, (pnx, pny) = self.prev[1], self.prev[2], self.prev[3], self.prev[4]
+            hand_v = [((hands[k][0] - ph[k][0]) / (dt * s), (hands[k][1] - ph[k][1]) / (dt * s)) for k in (0, 1)]
+            body_v = math.hypot(hx - phx, hy - phy) / (dt * s)
+            hand_a = [math.hypot(hand_v[k][0] - pv[k][0], hand_v[k][1] - pv[k][1]) / dt for k in (0, 1)]
+            head_v = math.hypot(head[0] - pnx, head[1] - pny) / (dt * s)
         else:
-            hand_v = np.zeros((2, 2))
-            body_v = np.zeros(2)
-            hand_a = np.zeros(2)
-            head_v = 0.0
-        self.prev = (t, hands, hips, hand_v, head)
-        face_d = np.empty(2)
-        body3 = self._body_frame(world) if world is not None else np.zeros((2, 4))
-        out = np.empty(N_FEATURES, np.float32)
-        for k, side in enumerate(("left", "right")):
-            hand = hands[k]
-            shoulder = xy[INDEX[f"{side}_shoulder"]]
-            elbow = xy[INDEX[f"{side}_elbow"]]
-            wrist = xy[INDEX[f"{side}_wrist"]]
-            upper, fore = shoulder - elbow, wrist - elbow
-            cos = float(upper @ fore / (np.linalg.norm(upper) * np.linalg.norm(fore) + 1e-9))
-            face_d[k] = min(np.linalg.norm(hand - nose), np.linalg.norm(ears - hand, axis=1).min()) / s
-            out[k * N_ARM:(k + 1) * N_ARM] = (
-                (shoulders[1] - hand[1]) / s,
-                abs(hand[0] - shoulders[0]) / s,
-                np.linalg.norm(hand - nose) / s,
-                np.linalg.norm(hand - mouth) / s,
-                np.linalg.norm(ears - hand, axis=1).min() / s,
-                (nose[1] - hand[1]) / s,
-                (shoulders[1] - elbow[1]) / s,
-                -cos,
-                np.linalg.norm(hand - shoulder) / s,
-                np.linalg.norm(hand_v[k]),
-                -hand_v[k][1],
-                min(hand_a[k], 50.0),
-                *body3[k],
-            )
-        out[2 * N_ARM:] = (
-            np.linalg.norm(hands[0] - hands[1]) / s,
-            np.linalg.norm(xy[INDEX["left_shoulder"]] - xy[INDEX["right_shoulder"]]) / s,
-            np.linalg.norm(body_v),
-            (shoulders[0] - hips[0]) / s,
-            (ears[:, 1].mean() - nose[1]) / s,
-            min(head_v, 20.0),
-            face_d.max(),
-        )
-        return FeatureFrame(t, out, True, s)
+            hand_v = [(0.0, 0.0), (0.0, 0.0)]
+            body_v = head_v = 0.0
+            hand_a = [0.0, 0.0]
+        self.prev = (t, hands, (hx, hy), hand_v, head)
+        body3 = self._body_frame(world.tolist()) if world is not None else [(0.0,) * 4] * 2
+        out: list[float] = []
+        face = []
+        for k, (si, ei, wi) in enumerate(((_LS, _LEL, _LW), (_RS, _REL, _RW))):
+            (ax, ay), (ex, ey), (wx, wy) = p[si], p[ei], p[wi]
+            hx_, hy_ = hands[k]
+            ux, uy, fx, fy = ax - ex, ay - ey, wx - ex, wy - ey
+            cos = (ux * fx + uy * fy) / (math.hypot(ux, uy) * math.hypot(fx, fy) + 1e-9)
+            d_nose = math.hypot(hx_ - nx, hy_ - ny) / s
+            d_ear = min(math.hypot(hx_ - e[0], hy_ - e[1]) for e in ears) / s
+            face.append(min(d_nose, d_ear))
+            out += [(sy - hy_) / s, abs(hx_ - sx) / s, d_nose, math.hypot(hx_ - mx, hy_ - my) / s, d_ear,
+                    (ny - hy_) / s, (sy - ey) / s, -cos, math.hypot(hx_ - ax, hy_ - ay) / s,
+                    math.hypot(*hand_v[k]), -hand_v[k][1], min(hand_a[k], 50.0), *body3[k]]
+        out += [math.hypot(hands[0][0] - hands[1][0], hands[0][1] - hands[1][1]) / s, width / s, body_v,
+                (sx - hx) / s, ((ears[0][1] + ears[1][1]) / 2 - ny) / s, min(head_v, 20.0), max(face)]
+        return FeatureFrame(t, np.array(out, np.float32), True, s)
+
+
+def _dot(a, b) -> float:
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 
 
 def sequence(poses) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -32,21 +32,26 @@ def _smooth(x: np.ndarray, k: int = 3) -> np.ndarray:
 
 
 def _cyclic(y: np.ndarray) -> float:
-    """Peak autocorrelation at lags of 0.3-2 strokes: 1 for a perfectly periodic signal."""
-    y = y - y.mean()
+    """Peak autocorrelation beyond a few frames' lag: 1 for a perfectly periodic signal."""
     n = len(y)
-    if n < 8 or y.std() < 1e-3:
+    if n < 8:
         return 0.0
-    ac = np.correlate(y, y, mode="full")[n - 1:] / (y @ y)
-    lo, hi = 3, max(4, n // 2)
-    return float(max(0.0, ac[lo:hi].max())) if hi > lo else 0.0
+    y = y - y.mean()
+    energy = float(y @ y)
+    if energy < 1e-6 * n:
+        return 0.0
+    hi = max(4, n // 2)
+    ac = np.correlate(y, y, mode="full")[n + 2:n - 1 + hi]
+    return max(0.0, float(ac.max()) / energy) if len(ac) else 0.0
 
 
-def evidence(values: np.ndarray, fps: float) -> np.ndarray:
-    """(T, F) feature frames of one movement -> (SIZE,) kinematic evidence."""
+def evidence(values: np.ndarray, fps: float, ordered: bool = False) -> np.ndarray:
+    """(T, F) feature frames of one movement -> (SIZE,) kinematic evidence.
+
+    `ordered`: the frames already have the active arm first (descriptor.order_arms)."""
     if len(values) < 3:
         return np.zeros(SIZE, np.float32)
-    arm = order_arms(values)[:, :11]
+    arm = (values if ordered else order_arms(values))[:, :11]
     speed = _smooth(arm[:, _SPEED])
     face = np.minimum(np.minimum(arm[:, _NOSE], arm[:, _MOUTH]), arm[:, _EAR])
     still = speed < _SLOW

@@ -14,14 +14,13 @@ and infers; it does not read files (demo/actions.py) or send anything.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import classifier, descriptor, kinematics
 from .actions import ActionClass, Library
-from .features import FeatureExtractor, FeatureFrame, sequence
+from .features import N_FEATURES, FeatureExtractor, FeatureFrame, sequence
 from .recording import Recording
 from .segmenter import Segmenter, segments
 
@@ -60,14 +59,23 @@ class Model:
     def class_proba(self, desc: np.ndarray) -> np.ndarray:
         return self.softmax.proba(desc)[0]
 
+    def __post_init__(self) -> None:
+        self.goal_mask = np.array([c.goal_directed and not c.idle for c in self.classes])
+        self.idle_mask = np.array([c.idle for c in self.classes])
+
     def goal_score(self, proba: np.ndarray, kin: np.ndarray) -> float:
-        goal = np.array([c.goal_directed and not c.idle for c in self.classes])
-        acting = np.array([not c.idle for c in self.classes])
+        goal, acting = self.goal_mask, ~self.idle_mask
         p_goal = float(proba[goal].sum() / max(proba[acting].sum(), 1e-6))
         p_kin = float(self.goal_model.proba(kin)[0, 1])
         # Class evidence and movement evidence count equally: either alone can mislead
         # (a cough looks like drinking; a slow wave can look like a reach).
         return 0.5 * p_goal + 0.5 * p_kin
+
+
+def summarise(frames: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
+    """A stretch of feature frames -> (class descriptor, kinematic evidence)."""
+    ordered = descriptor.order_arms(np.asarray(frames, np.float64))
+    return descriptor.describe(ordered, ordered=True), kinematics.evidence(ordered, fps, ordered=True)
 
 
 def _info(c: ActionClass) -> ClassInfo:
@@ -111,10 +119,11 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
         recs = examples[cls.name] if examples is not None else cls.recordings()
         for rec in recs:
             for frames, w in movement_windows(rec):
-                xs.append(descriptor.describe(frames))
+                desc, kin = summarise(frames, rec.fps)
+                xs.append(desc)
                 ys.append(k)
                 ws.append(w)
-                kins.append(kinematics.evidence(frames, rec.fps))
+                kins.append(kin)
                 goals.append(int(cls.goal_directed and cls.kind != "idle"))
     if not xs:
         from .errors import DemoError
@@ -124,6 +133,42 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
     soft = classifier.fit(np.array(xs), np.array(ys), len(classes), l2=L2, sample_weight=np.array(ws))
     goal = classifier.fit(np.array(kins), np.array(goals), 2, l2=1e-1)
     return Model([_info(c) for c in classes], soft, goal)
+
+
+class FrameBuffer:
+    """The last MAX_WINDOW seconds of seen feature frames, as one contiguous array.
+
+    Appends go into a preallocated block twice the needed size; when it fills,
+    the recent half moves to the front. Reading a window is a slice, not a copy
+    of a Python list, which matters at 30 frames a second."""
+
+    def __init__(self, capacity: int = 512) -> None:
+        self.values = np.zeros((2 * capacity, N_FEATURES), np.float64)
+        self.times = np.zeros(2 * capacity)
+        self.capacity = capacity
+        self.n = 0
+
+    def append(self, frame: FeatureFrame) -> None:
+        if not frame.seen:
+            return
+        if self.n == len(self.times):
+            keep = self.capacity
+            self.values[:keep] = self.values[self.n - keep:self.n]
+            self.times[:keep] = self.times[self.n - keep:self.n]
+            self.n = keep
+        self.values[self.n] = frame.values
+        self.times[self.n] = frame.t
+        self.n += 1
+
+    def since(self, start: float) -> np.ndarray:
+        start = max(start, self.times[self.n - 1] - MAX_WINDOW) if self.n else start
+        i = int(np.searchsorted(self.times[:self.n], start))
+        return self.values[i:self.n]
+
+    def fps(self) -> float:
+        i = int(np.searchsorted(self.times[:self.n], self.times[self.n - 1] - 2.0)) if self.n else 0
+        span = self.times[self.n - 1] - self.times[i] if self.n else 0.0
+        return (self.n - 1 - i) / span if span > 0 else 30.0
 
 
 @dataclass
@@ -151,7 +196,7 @@ class Recogniser:
         self.model = model
         self.features = FeatureExtractor()
         self.segmenter = Segmenter()
-        self.history: deque[FeatureFrame] = deque()
+        self.history = FrameBuffer()
         self._decided: tuple[str, float] | None = None
         self._leader: str | None = None
         self._leader_since: float | None = None
@@ -168,8 +213,6 @@ class Recogniser:
     def update_features(self, frame: FeatureFrame) -> Recognition:
         t = frame.t
         self.history.append(frame)
-        while self.history and t - self.history[0].t > MAX_WINDOW:
-            self.history.popleft()
         was = self.segmenter.current
         move = self.segmenter.update(t, frame.values, frame.seen)
         if was is not None and move is None and self._last_rec is not None:
@@ -179,17 +222,17 @@ class Recogniser:
             self._decided = None
             self._leader = self._leader_since = None
         start = (move.start - LEAD_IN) if move is not None else t - IDLE_WINDOW
-        frames = np.array([f.values for f in self.history if f.t >= start and f.seen])
+        frames = self.history.since(start)
         names = self.model.names
         if len(frames) == 0:
             scores = {n: 0.0 for n in names}
             rec = Recognition(t, False, scores, 1.0, None, 0.5, None, last=self.last, last_goal=self.last_goal)
             self._last_rec = None
             return rec
-        proba = self.model.class_proba(descriptor.describe(frames))
-        kin = kinematics.evidence(frames, self._fps())
+        desc, kin = summarise(frames, self._fps())
+        proba = self.model.class_proba(desc)
         goal = self.model.goal_score(proba, kin)
-        idle_mask = np.array([c.idle for c in self.model.classes])
+        idle_mask = self.model.idle_mask
         p_idle = float(proba[idle_mask].sum())
         moving = move is not None
         no_action = p_idle if moving else max(p_idle, 0.9)
@@ -209,10 +252,7 @@ class Recogniser:
         return rec
 
     def _fps(self) -> float:
-        h = self.history
-        if len(h) < 2 or h[-1].t <= h[0].t:
-            return 30.0
-        return (len(h) - 1) / (h[-1].t - h[0].t)
+        return self.history.fps()
 
     def _track_decision(self, t: float, proba: np.ndarray, label: str | None) -> None:
         """A class is decided once it leads clearly; a change of leader undoes it."""
@@ -255,8 +295,8 @@ def classify_recording(model: Model, rec: Recording) -> ClipResult:
     if best is None:  # nothing moved: judge the whole clip as one window
         t, values, seen = sequence(rec.poses())
         frames = values[seen] if seen.any() else values
-        proba = model.class_proba(descriptor.describe(frames))
-        kin = kinematics.evidence(frames, rec.fps)
+        desc, kin = summarise(frames, rec.fps)
+        proba = model.class_proba(desc)
         scores = {n: float(p) for n, p in zip(model.names, proba, strict=True)}
         label = model.names[int(np.argmax(proba))]
         return ClipResult(label, model.goal_score(proba, kin), scores, None, timeline)
