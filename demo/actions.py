@@ -79,9 +79,6 @@ def parse_manifest(path: Path, data) -> ActionClass:
     name = _check(path, data, "name", str, rule=NAME_RE.match,
                   hint="Use lower-case letters, digits and '-', starting with a letter (for example "
                        "grasp-to-mouth).")
-    if path.parent.name != name and path.name == MANIFEST:
-        raise ActionFileError(f"{path}: field 'name' is {name!r} but the folder is {path.parent.name!r}.",
-                              "Make them the same.")
     return ActionClass(
         name=name,
         label=_check(path, data, "label", str, rule=lambda s: 0 < len(s) <= 40,
@@ -106,6 +103,9 @@ def load_class(directory: Path) -> ActionClass:
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ActionFileError(f"{path}: not valid JSON ({e}).", "Fix the JSON syntax.") from e
     cls = parse_manifest(path, data)
+    if cls.name != Path(directory).name:
+        raise ActionFileError(f"{path}: field 'name' is {cls.name!r} but the folder is {Path(directory).name!r}.",
+                              "Make them the same.")
     cls.directory = Path(directory)
     cls.examples = sorted((Path(directory) / EXAMPLES).glob("*" + SUFFIX))
     return cls

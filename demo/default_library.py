@@ -48,8 +48,8 @@ DEFAULTS = (
                True, "the ear", "#e69f00"), (("hand-to-ear", 10),)),
     Default(_c("arm-circles", "Arm circles", "Arms swing round in circles: movement with no target.",
                False, None, "#d55e00"), (("arm-circles", 8),), ("rotateArmsBothBackward1Reps",), 4),
-    Default(_c("flailing", "Waving / flailing", "Hands wave or flail about without reaching anything.",
-               False, None, "#f0e442"), (("waving", 6), ("flailing", 6))),
+    Default(_c("flailing", "Waving / flailing", "Hands wave, stretch or flail about without reaching anything.",
+               False, None, "#f0e442"), (("waving", 5), ("flailing", 4), ("stretching", 5))),
     Default(_c("idle", "Standing still", "Nothing in particular is happening.",
                False, None, "#999999", kind="idle"), (("idle", 8),)),
 )

@@ -30,6 +30,7 @@ ARM_CHANNELS = (
     "vy",          # hand's upward velocity
     "accel",       # change of hand velocity: rubbing, scratching, waving
     "fwd3", "up3", "out3", "face3",  # 3D, in the body's own frame (from world landmarks)
+    "speed3",      # 3D hand speed in that frame: sees reaches towards the camera
 )
 SHARED_CHANNELS = ("d_hands", "width", "body_speed", "lean", "head_pitch", "head_speed", "far_hand_face")
 CHANNELS = (tuple(f"left_{c}" for c in ARM_CHANNELS) + tuple(f"right_{c}" for c in ARM_CHANNELS)
@@ -47,13 +48,16 @@ _LE_EAR, _RE_EAR = INDEX["left_ear"], INDEX["right_ear"]
 class OneEuroFilter:
     """Casiez et al. 2012: smooths jitter at rest, follows fast moves with little lag."""
 
-    def __init__(self, min_cutoff: float = 1.5, beta: float = 0.3, d_cutoff: float = 1.0) -> None:
+    def __init__(self, min_cutoff: float = 1.5, beta: float = 0.08, d_cutoff: float = 1.0) -> None:
         self.min_cutoff = min_cutoff
         self.beta = beta
         self.d_cutoff = d_cutoff
         self.x: np.ndarray | None = None
         self.dx: np.ndarray | None = None
         self.t: float | None = None
+        # Speeds are judged relative to this size (the person's torso), so the
+        # filter behaves the same for a person near the camera and far from it.
+        self.scale = 1.0
 
     @staticmethod
     def _alpha(cutoff, dt: float):
@@ -69,7 +73,7 @@ class OneEuroFilter:
         dx = (x - self.x) / dt
         a_d = self._alpha(self.d_cutoff, dt)
         self.dx = a_d * dx + (1 - a_d) * self.dx
-        cutoff = self.min_cutoff + self.beta * np.abs(self.dx)
+        cutoff = self.min_cutoff + self.beta * np.abs(self.dx) / self.scale
         a = self._alpha(cutoff, dt)
         self.x = a * x + (1 - a) * self.x
         self.t = t
@@ -111,6 +115,7 @@ class FeatureExtractor:
         w, h = pose.image_size if pose.image_size[1] else (1, 1)
         # Picture-height units on both axes, so distances do not depend on the aspect.
         xy = pose.landmarks[:, :2].astype(np.float64) * np.array([w / h, 1.0])
+        self.filter.scale = self.scale or 1.0
         xy = self.filter(xy, pose.t)
         world = None
         if pose.world is not None:
@@ -176,8 +181,13 @@ class FeatureExtractor:
             hand_v = [(0.0, 0.0), (0.0, 0.0)]
             body_v = head_v = 0.0
             hand_a = [0.0, 0.0]
-        self.prev = (t, hands, (hx, hy), hand_v, head)
         body3 = self._body_frame(world.tolist()) if world is not None else [(0.0,) * 4] * 2
+        if self.prev is not None and t > self.prev[0] and self.prev[5] is not None and world is not None:
+            dt = t - self.prev[0]
+            speed3 = [math.dist(body3[k][:3], self.prev[5][k][:3]) / dt for k in (0, 1)]
+        else:
+            speed3 = [0.0, 0.0]
+        self.prev = (t, hands, (hx, hy), hand_v, head, body3 if world is not None else None)
         out: list[float] = []
         face = []
         for k, (si, ei, wi) in enumerate(((_LS, _LEL, _LW), (_RS, _REL, _RW))):
@@ -190,9 +200,10 @@ class FeatureExtractor:
             face.append(min(d_nose, d_ear))
             out += [(sy - hy_) / s, abs(hx_ - sx) / s, d_nose, math.hypot(hx_ - mx, hy_ - my) / s, d_ear,
                     (ny - hy_) / s, (sy - ey) / s, -cos, math.hypot(hx_ - ax, hy_ - ay) / s,
-                    math.hypot(*hand_v[k]), -hand_v[k][1], min(hand_a[k], 50.0), *body3[k]]
+                    math.hypot(*hand_v[k]), -hand_v[k][1], min(hand_a[k], 50.0), *body3[k],
+                    min(speed3[k], 20.0)]
         out += [math.hypot(hands[0][0] - hands[1][0], hands[0][1] - hands[1][1]) / s, width / s, body_v,
-                (sx - hx) / s, ((ears[0][1] + ears[1][1]) / 2 - ny) / s, min(head_v, 20.0), max(face)]
+                abs(sx - hx) / s, ((ears[0][1] + ears[1][1]) / 2 - ny) / s, min(head_v, 20.0), max(face)]
         return FeatureFrame(t, np.array(out, np.float32), True, s)
 
 

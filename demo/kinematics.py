@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from .descriptor import order_arms
+from .features import N_ARM
 
 NAMES = ("dwell_near_face", "dwell_away", "cyclic", "peaks_per_s", "straightness",
-         "settled_end", "max_up", "min_face")
+         "settled_end", "max_up", "min_face", "both_raised", "extension_up")
 SIZE = len(NAMES)
 
 # Channel indices within the active arm (see features.ARM_CHANNELS).
@@ -32,11 +33,15 @@ def _smooth(x: np.ndarray, k: int = 3) -> np.ndarray:
 
 
 def _cyclic(y: np.ndarray) -> float:
-    """Peak autocorrelation beyond a few frames' lag: 1 for a perfectly periodic signal."""
+    """Peak autocorrelation beyond a few frames' lag: 1 for a perfectly periodic signal.
+
+    The slow part (raising the arm, lowering it) is removed first, so that a
+    wave inside a raise-wave-lower movement still counts as cyclic."""
     n = len(y)
     if n < 8:
         return 0.0
-    y = y - y.mean()
+    k = 5
+    y = y - np.convolve(np.pad(y, k // 2, mode="edge"), np.ones(k) / k, mode="valid")
     energy = float(y @ y)
     if energy < 1e-6 * n:
         return 0.0
@@ -64,6 +69,10 @@ def evidence(values: np.ndarray, fps: float, ordered: bool = False) -> np.ndarra
     path = np.abs(np.diff(arm[:, [_UP, _OUT]], axis=0)).sum()
     span = np.ptp(arm[:, _UP]) + np.ptp(arm[:, _OUT])
     tail = max(2, len(values) // 5)
+    up_b = values[:, N_ARM + _UP]
+    both = float(np.mean((arm[:, _UP] > -0.2) & (up_b > -0.2)))
+    # Straight arm high up: stretching, circling, waving (a grasp up high is one arm, briefly).
+    ext_up = float(np.mean((arm[:, _COS] > 0.6) & (arm[:, _UP] > 0.3)))
     return np.array([
         near_face.mean(),
         away.mean(),
@@ -73,4 +82,6 @@ def evidence(values: np.ndarray, fps: float, ordered: bool = False) -> np.ndarra
         float(still[-tail:].mean()),
         arm[:, _UP].max(),
         face.min(),
+        both,
+        ext_up,
     ], np.float32)

@@ -1,7 +1,8 @@
 """Find where a movement starts and ends, online, from feature frames.
 
-A hand is "active" when it moves (speed above a threshold) or is held away
-from its rest position at the side (raised towards the face, held out).
+A hand is "active" when it moves (in the picture or, from the world
+landmarks, towards the camera) or is held away from its rest position at
+the side (raised towards the face, held out in front).
 A movement starts when a hand has been active for a short while and ends
 when both hands have been at rest for a while; held postures (a phone at
 the ear) are part of the movement. Thresholds are in torso lengths and
@@ -19,11 +20,12 @@ from .features import ARM_CHANNELS, N_ARM
 
 _SPEED = ARM_CHANNELS.index("speed")
 _UP = ARM_CHANNELS.index("up")
-_REACH = ARM_CHANNELS.index("reach")
+_SPEED3 = ARM_CHANNELS.index("speed3")
+_FWD3 = ARM_CHANNELS.index("fwd3")
 
 MOVING_SPEED = 0.9   # torso lengths per second
 RAISED_UP = -0.55    # hand height above the shoulder line, torso lengths (rest is about -1)
-HELD_OUT = 0.95      # hand this far from its shoulder (an arm held out; at rest it is about 1.0-1.1... )
+HELD_FORWARD = 0.45  # hand this far in front of the shoulders (3D), torso lengths: reaching out
 START_AFTER = 0.15   # seconds of activity before a movement counts
 END_AFTER = 0.6      # seconds of rest before it ends
 
@@ -31,7 +33,8 @@ END_AFTER = 0.6      # seconds of rest before it ends
 def active(values: np.ndarray) -> bool:
     """Is either hand moving or away from rest in this frame?"""
     for k in (0, N_ARM):
-        if values[k + _SPEED] > MOVING_SPEED or values[k + _UP] > RAISED_UP:
+        if (values[k + _SPEED] > MOVING_SPEED or values[k + _SPEED3] > MOVING_SPEED
+                or values[k + _UP] > RAISED_UP or values[k + _FWD3] > HELD_FORWARD):
             return True
     return False
 

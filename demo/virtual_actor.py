@@ -192,9 +192,9 @@ def _speed(rng) -> float:
 def reach_to_grasp(a: HandPath, b: HandPath, body: Body, side: str, rng) -> None:
     k = _speed(rng)
     cup = _object(body, side, rng)
+    # Reach, close the hand on the object and keep it: the goal is to hold it.
     a.hold(rng.uniform(0.2, 0.6)).move(cup, 0.9 * k).hold(rng.uniform(0.5, 1.0))
-    if rng.random() < 0.5:
-        a.move(body.rest_hand(side), 0.9 * k)
+    a.move(cup + np.array([0.0, 0.03, -0.08]) * body.height, 0.6 * k).hold(rng.uniform(0.4, 0.8))
 
 
 def grasp_to_mouth(a, b, body, side, rng) -> None:
@@ -270,6 +270,21 @@ def flailing(a, b, body, side, rng) -> None:
             hand.move(target, rng.uniform(0.25, 0.5))
 
 
+def stretching(a, b, body, side, rng) -> None:
+    """Aimless: both arms go up (or out) together, hold, and come down."""
+    k = _speed(rng)
+    overhead = rng.random() < 0.6
+    for hand, which in ((a, side), (b, "left" if side == "right" else "right")):
+        s = 1 if which == "left" else -1
+        sh = body.base_points()[INDEX[f"{which}_shoulder"]]
+        reach = (body.upper_arm + body.forearm) * 0.97
+        direction = (np.array([s * rng.uniform(0.05, 0.35), 1.0, rng.uniform(-0.1, 0.2)]) if overhead
+                     else np.array([s * 1.0, rng.uniform(-0.1, 0.4), rng.uniform(-0.1, 0.3)]))
+        direction /= np.linalg.norm(direction)
+        hand.hold(rng.uniform(0.2, 0.4)).move(sh + direction * reach, 1.0 * k).hold(rng.uniform(0.6, 1.5))
+        hand.move(body.rest_hand(which), 1.0 * k)
+
+
 def idle(a, b, body, side, rng) -> None:
     a.hold(rng.uniform(2.0, 3.5), tremor=0.006)
 
@@ -283,6 +298,7 @@ SCRIPTS: dict[str, Callable] = {
     "arm-circles": arm_circles,
     "waving": waving,
     "flailing": flailing,
+    "stretching": stretching,
     "idle": idle,
 }
 

@@ -1,0 +1,101 @@
+"""Action classes as data: validation that names file and field, and the `actions` commands."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from demo import virtual_actor
+from demo.__main__ import main
+from demo.actions import ActionFileError, Library, load_class
+
+GOOD = {"name": "wave-hello", "label": "Wave hello", "explanation": "A friendly wave.",
+        "goal_directed": False, "goal": None, "colour": "#f0e442"}
+
+
+def write_class(root, manifest, name="wave-hello"):
+    d = root / name
+    (d / "examples").mkdir(parents=True, exist_ok=True)
+    (d / "action.json").write_text(manifest if isinstance(manifest, str) else json.dumps(manifest))
+    return d
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"name": "Wave Hello"}, "name"),
+    ({"label": ""}, "label"),
+    ({"goal_directed": "yes"}, "goal_directed"),
+    ({"colour": "yellow"}, "colour"),
+    ({"kind": "nap"}, "kind"),
+    ({"explanation": 5}, "explanation"),
+])
+def test_malformed_manifest_names_file_and_field(tmp_path, change, field):
+    d = write_class(tmp_path, {**GOOD, **change})
+    with pytest.raises(ActionFileError) as err:
+        load_class(d)
+    assert str(d / "action.json") in err.value.message and f"'{field}'" in err.value.message
+
+
+def test_missing_field_and_bad_json(tmp_path):
+    d = write_class(tmp_path, {k: v for k, v in GOOD.items() if k != "goal_directed"})
+    with pytest.raises(ActionFileError, match="'goal_directed' is missing"):
+        load_class(d)
+    d = write_class(tmp_path, "{not json", name="broken")
+    with pytest.raises(ActionFileError, match="not valid JSON"):
+        load_class(d)
+
+
+def test_folder_and_name_must_agree(tmp_path):
+    d = write_class(tmp_path, GOOD, name="other")
+    with pytest.raises(ActionFileError, match="folder"):
+        load_class(d)
+
+
+def test_shipped_library_is_valid_and_complete():
+    lib = Library()
+    names = set(lib.classes)
+    assert {"reach-to-grasp", "grasp-to-mouth", "grasp-to-place", "point", "hand-to-ear",
+            "arm-circles", "flailing", "idle"} <= names
+    for c in lib:
+        assert len(c.examples) >= 8, c.name
+        for rec in c.recordings()[:2]:
+            assert rec.seen.all()
+    assert lib["idle"].kind == "idle"
+    assert "HDM05" in (lib["reach-to-grasp"].attribution or "")
+
+
+def test_actions_commands_round_trip(tmp_path, capsys):
+    lib_dir = tmp_path / "lib"
+    recs = []
+    for seed in range(3):
+        path = virtual_actor.recording("waving", seed).save(tmp_path / f"wave{seed}")
+        recs.append(str(path))
+    assert main(["actions", "add", "wave-hello", "--meaningless", "--label", "Wave hello",
+                 "--library", str(lib_dir), *recs]) == 0
+    sips = [str(virtual_actor.recording("grasp-to-mouth", s).save(tmp_path / f"sip{s}")) for s in range(3)]
+    assert main(["actions", "add", "sip", "--goal-directed", "--goal", "the mouth", "--library", str(lib_dir),
+                 *sips]) == 0
+    capsys.readouterr()
+    assert main(["actions", "list", "--library", str(lib_dir)]) == 0
+    listing = capsys.readouterr().out
+    assert "wave-hello" in listing and "meaningless" in listing and "sip" in listing
+    assert main(["actions", "show", "sip", "--library", str(lib_dir)]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["goal_directed"] is True and len(shown["examples"]) == 3
+    pack = tmp_path / "pack.zip"
+    assert main(["actions", "export", "sip", "-o", str(pack), "--library", str(lib_dir)]) == 0
+    assert main(["actions", "remove", "sip", "--library", str(lib_dir)]) == 0
+    assert "sip" not in Library(lib_dir).classes
+    assert main(["actions", "import", str(pack), "--library", str(lib_dir)]) == 0
+    again = Library(lib_dir)["sip"]
+    assert again.goal == "the mouth" and len(again.examples) == 3
+    # A new class without saying what kind it is is refused with a fix.
+    assert main(["actions", "add", "mystery", "--library", str(lib_dir), recs[0]]) == 2
+    assert "--goal-directed or --meaningless" in capsys.readouterr().err
+
+
+def test_actions_add_accepts_videos(tmp_path, drink_clip, pose_model):
+    lib_dir = tmp_path / "lib"
+    assert main(["actions", "add", "drink", "--goal-directed", "--library", str(lib_dir), str(drink_clip)]) == 0
+    cls = Library(lib_dir)["drink"]
+    assert len(cls.examples) == 1 and cls.recordings()[0].seen.mean() > 0.9

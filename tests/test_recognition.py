@@ -1,0 +1,205 @@
+"""Action recognition: the features' invariances, and quality on people it has never seen.
+
+Quality is measured as the issue asks: BIISC libraries built with `actions add`
+from subjects S001-S005 (all views, standing and walking), tested on S006-S010;
+the shipped library (nothing from BIISC in it) on every BIISC clip. The
+asserted floors are the figures measured when this was written (README,
+"Recognition"), below the issue's targets where those are not met yet: they
+catch regressions, and the README says plainly which targets are open.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from demo import features, pose_models, recogniser, virtual_actor
+from demo.__main__ import main
+from demo.actions import Library
+from demo.descriptor import describe
+from demo.extract import extract_many
+from demo.landmarks import Pose
+
+from conftest import BIISC
+
+ACTIONS = ["DRIN", "CALL", "WIPE", "SCRA", "WAVE", "STRE", "COUG", "SNEE"]
+GOAL = {"DRIN": 1, "CALL": 1, "WIPE": 1, "SCRA": 1, "WAVE": 0, "STRE": 0}
+NAME = re.compile(r"S(\d+)_._(\w{4})_(\w{3})_(\w{3})")
+
+
+@pytest.fixture(scope="module")
+def biisc_clips(pose_model):
+    """Every BIISC clip here, its landmarks extracted once (cached across runs)."""
+    videos = sorted(BIISC.glob("*.avi"))
+    if len(videos) < 400:
+        pytest.skip("the BIISC clips are not in the shared data folder")
+    recs = extract_many(videos, pose_model)
+    out = []
+    for v, rec in zip(videos, recs, strict=True):
+        m = NAME.match(v.name)
+        out.append({"path": v, "subject": int(m.group(1)), "action": m.group(2), "rec": rec})
+    return out
+
+
+def build_library(tmp_path, clips, per_class: int | None = None, seed: int = 0) -> Library:
+    """A library made the way a developer would: `actions add` per class, from videos."""
+    rng = np.random.default_rng(seed)
+    lib = tmp_path / f"biisc-{per_class}"
+    for action in ACTIONS:
+        files = [c["path"] for c in clips if c["subject"] <= 5 and c["action"] == action]
+        if per_class:
+            files = [files[i] for i in rng.choice(len(files), per_class, replace=False)]
+        kind = "--goal-directed" if GOAL.get(action) else "--meaningless"
+        assert main(["actions", "add", action.lower(), kind, "--library", str(lib), *map(str, files)]) == 0
+    return Library(lib)
+
+
+def judge(model, clips):
+    results = []
+    for c in clips:
+        r = recogniser.classify_recording(model, c["rec"])
+        results.append((c["action"], (r.label or "").upper(), r.goal, r.decided_at))
+    acc = np.mean([a == p for a, p, _, _ in results])
+    y = np.array([GOAL[a] for a, _, _, _ in results if a in GOAL])
+    s = np.array([g for a, _, g, _ in results if a in GOAL])
+    bal = ((s[y == 1] > 0.5).mean() + (s[y == 0] <= 0.5).mean()) / 2
+    early = np.median([d for a, p, _, d in results if a == p and d is not None])
+    return acc, bal, early
+
+
+def test_unseen_people_with_a_full_library(tmp_path, biisc_clips):
+    model = recogniser.fit(build_library(tmp_path, biisc_clips))
+    acc, bal, early = judge(model, [c for c in biisc_clips if c["subject"] > 5])
+    print(f"8-way {acc:.3f}, goal vs meaningless {bal:.3f}, decided at {early:.2f}")
+    assert acc >= 0.66       # issue target 0.80: not met yet (measured 0.70)
+    assert bal >= 0.90       # issue target 0.93: not met yet (measured 0.92)
+    assert early <= 0.5      # issue target 0.5: met (measured 0.42)
+
+
+def test_unseen_people_from_five_examples_per_class(tmp_path, biisc_clips):
+    import time
+
+    lib = build_library(tmp_path, biisc_clips, per_class=5)
+    t0 = time.perf_counter()
+    model = recogniser.fit(lib)
+    assert time.perf_counter() - t0 < 30  # generous here; the benchmark reports the real figure
+    acc, bal, _ = judge(model, [c for c in biisc_clips if c["subject"] > 5])
+    print(f"5 per class: 8-way {acc:.3f}, goal vs meaningless {bal:.3f}")
+    assert acc >= 0.38       # issue target 0.55: not met yet (measured 0.41-0.46, by the draw)
+    assert bal >= 0.80       # issue target 0.88: not met yet (measured 0.83-0.85)
+
+
+def test_shipped_library_judges_real_people(biisc_clips):
+    model = recogniser.fit(Library())
+    _, bal, _ = judge(model, [c for c in biisc_clips if c["action"] in GOAL])
+    print(f"shipped library, goal vs meaningless on BIISC: {bal:.3f}")
+    assert bal >= 0.62       # issue target 0.85: not met yet (measured 0.66)
+
+
+def test_grasp_to_mouth_and_to_place_part_before_the_end():
+    """Classes sharing a beginning (reach, grasp) are told apart before the movement ends."""
+    model = recogniser.fit(Library())
+    right, decided = 0, []
+    for action in ("grasp-to-mouth", "grasp-to-place"):
+        for seed in range(1000, 1010):  # performances the library has never seen
+            res = recogniser.classify_recording(model, virtual_actor.recording(action, seed))
+            right += res.label == action
+            if res.label == action and res.decided_at is not None:
+                decided.append(res.decided_at)
+    assert right >= 16
+    assert np.median(decided) < 0.8
+
+
+def _mirror(pose: Pose) -> Pose:
+    """The same person, mirrored: left and right swap places and sides."""
+    from demo.landmarks import LANDMARK_NAMES
+
+    swap = [LANDMARK_NAMES.index(n.replace("left", "@").replace("right", "left").replace("@", "right"))
+            for n in LANDMARK_NAMES]
+    lm = pose.landmarks[swap].copy()
+    lm[:, 0] = 1 - lm[:, 0]
+    world = pose.world[swap].copy()
+    world[:, 0] = -world[:, 0]
+    return replace(pose, landmarks=lm, world=world)
+
+
+def test_features_treat_left_and_right_handed_the_same():
+    rec = virtual_actor.recording("grasp-to-mouth", 3)
+    _, a, _ = features.sequence(rec.poses())
+    _, b, _ = features.sequence(_mirror(p) for p in rec.poses())
+    np.testing.assert_allclose(describe(a), describe(b), atol=1e-3)
+
+
+def test_features_do_not_depend_on_size_position_or_frame_rate():
+    rec = virtual_actor.recording("hand-to-ear", 5, fps=30)
+    _, a, _ = features.sequence(rec.poses())
+
+    def shrink(p: Pose) -> Pose:
+        lm = p.landmarks.copy()
+        lm[:, :2] = lm[:, :2] * 0.6 + 0.1  # further away and off to one side
+        return replace(p, landmarks=lm)
+
+    _, b, _ = features.sequence(shrink(p) for p in rec.poses())
+    np.testing.assert_allclose(a[5:], b[5:], atol=0.05)
+    # Half the frames (15 fps): speeds are per second, so the summary hardly moves.
+    _, c, _ = features.sequence(list(rec.poses())[::2])
+    speed = features.ARM_CHANNELS.index("speed")
+    for arm in (0, features.N_ARM):
+        assert abs(np.median(a[:, arm + speed]) - np.median(c[:, arm + speed])) < 0.15
+
+
+def test_one_euro_filter_removes_jitter_but_follows_moves():
+    rng = np.random.default_rng(0)
+    f = features.OneEuroFilter()
+    t = np.arange(120) / 30
+    truth = np.where(t < 2, 0.0, 1.0)  # still, then a jump
+    out = np.array([f(np.array([v + rng.normal(0, 0.01)]), ti)[0] for v, ti in zip(truth, t, strict=True)])
+    assert np.std(out[10:55] - truth[10:55]) < 0.5 * 0.01  # jitter at rest at least halved
+    assert abs(out[-1] - 1.0) < 0.02                   # and the move is followed
+
+
+def test_classify_and_eval_commands(tmp_path, biisc_clips, capsys):
+    picks = ([c for c in biisc_clips if c["subject"] == 6 and c["action"] == "DRIN"][:3]
+             + [c for c in biisc_clips if c["subject"] == 6 and c["action"] == "WAVE"][:3])
+    rec_paths = []
+    for c in picks:
+        rec_paths.append(c["rec"].save(tmp_path / c["path"].stem))
+    assert main(["classify", "--json", *map(str, rec_paths)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == len(picks)
+    for row in rows:
+        assert set(row) == {"file", "label", "goal_directed", "scores", "decided_at"}
+        assert 0 <= row["goal_directed"] <= 1 and row["label"] in row["scores"]
+        assert abs(sum(row["scores"].values()) - 1) < 0.01
+    labels = tmp_path / "labels.csv"
+    with open(labels, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["file", "label", "goal_directed"])
+        for c, p in zip(picks, rec_paths, strict=True):
+            w.writerow([p, "", GOAL[c["action"]]])
+    plot = tmp_path / "eval.png"
+    assert main(["eval", "--labels", str(labels), "--plot", str(plot)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["goal_clips"] == len(picks) and 0 <= report["goal_roc_auc"] <= 1
+    assert plot.stat().st_size > 10_000
+
+
+def test_bad_labels_file_names_the_problem(tmp_path, capsys):
+    bad = tmp_path / "labels.csv"
+    bad.write_text("path,label\nx.avi,DRIN\n")
+    assert main(["eval", "--labels", str(bad)]) == 2
+    assert "'file'" in capsys.readouterr().err
+
+
+def test_extraction_is_cached(pose_model, tmp_path, drink_clip):
+    import time
+
+    extract_many([drink_clip], pose_models.resolve(), cache_dir=tmp_path)
+    t0 = time.perf_counter()
+    again = extract_many([drink_clip], pose_models.resolve(), cache_dir=tmp_path)
+    assert time.perf_counter() - t0 < 1.0 and len(again[0]) == 86
