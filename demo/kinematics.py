@@ -41,7 +41,8 @@ def _cyclic(y: np.ndarray) -> float:
     if n < 8:
         return 0.0
     k = 5
-    y = y - np.convolve(np.pad(y, k // 2, mode="edge"), np.ones(k) / k, mode="valid")
+    padded = np.concatenate([np.full(k // 2, y[0]), y, np.full(k // 2, y[-1])])  # np.pad is slow
+    y = y - np.convolve(padded, np.ones(k) / k, mode="valid")
     energy = float(y @ y)
     if energy < 1e-6 * n:
         return 0.0
@@ -54,34 +55,35 @@ def evidence(values: np.ndarray, fps: float, ordered: bool = False) -> np.ndarra
     """(T, F) feature frames of one movement -> (SIZE,) kinematic evidence.
 
     `ordered`: the frames already have the active arm first (descriptor.order_arms)."""
-    if len(values) < 3:
+    n = len(values)
+    if n < 3:
         return np.zeros(SIZE, np.float32)
-    arm = (values if ordered else order_arms(values))[:, :11]
-    speed = _smooth(arm[:, _SPEED])
-    face = np.minimum(np.minimum(arm[:, _NOSE], arm[:, _MOUTH]), arm[:, _EAR])
+    v = values if ordered else order_arms(values)
+    up, out, cos, reach = v[:, _UP], v[:, _OUT], v[:, _COS], v[:, _REACH]
+    speed = _smooth(v[:, _SPEED])
+    face = v[:, [_NOSE, _MOUTH, _EAR]].min(axis=1)
     still = speed < _SLOW
-    near_face = still & (face < _NEAR_FACE)
-    away = still & (arm[:, _REACH] > _AWAY) & ~(face < _NEAR_FACE) & (arm[:, _UP] > -0.6)
+    at_face = face < _NEAR_FACE
+    away = still & (reach > _AWAY) & ~at_face & (up > -0.6)
     # Peaks: local maxima of speed well above the still level.
-    s = speed
-    peaks = np.sum((s[1:-1] > s[:-2]) & (s[1:-1] >= s[2:]) & (s[1:-1] > 2 * _SLOW))
-    duration = len(values) / fps
-    path = np.abs(np.diff(arm[:, [_UP, _OUT]], axis=0)).sum()
-    span = np.ptp(arm[:, _UP]) + np.ptp(arm[:, _OUT])
-    tail = max(2, len(values) // 5)
-    up_b = values[:, N_ARM + _UP]
-    both = float(np.mean((arm[:, _UP] > -0.2) & (up_b > -0.2)))
-    # Straight arm high up: stretching, circling, waving (a grasp up high is one arm, briefly).
-    ext_up = float(np.mean((arm[:, _COS] > 0.6) & (arm[:, _UP] > 0.3)))
+    mid = speed[1:-1]
+    peaks = int(((mid > speed[:-2]) & (mid >= speed[2:]) & (mid > 2 * _SLOW)).sum())
+    path = np.abs(np.diff(up)).sum() + np.abs(np.diff(out)).sum()
+    span = up.max() - up.min() + out.max() - out.min()
+    tail = max(2, n // 5)
+    share = np.count_nonzero  # a fraction of frames; bool .mean() is ten times slower here
     return np.array([
-        near_face.mean(),
-        away.mean(),
-        max(_cyclic(arm[:, _UP]), _cyclic(arm[:, _OUT])),
-        peaks / duration,
+        share(still & at_face) / n,
+        share(away) / n,
+        # One signal for both directions: a wave swings sideways, a circle both ways.
+        _cyclic(up + out),
+        peaks * fps / n,
         span / (path + 1e-6),
-        float(still[-tail:].mean()),
-        arm[:, _UP].max(),
+        share(still[-tail:]) / tail,
+        up.max(),
         face.min(),
-        both,
-        ext_up,
+        # Both hands up together: stretching, circling with both arms.
+        share((up > -0.2) & (v[:, N_ARM + _UP] > -0.2)) / n,
+        # Straight arm high up: stretching, circling, waving (a grasp up high is one arm, briefly).
+        share((cos > 0.6) & (up > 0.3)) / n,
     ], np.float32)

@@ -28,6 +28,7 @@ PREFIXES = (0.5, 0.75, 1.0)   # training windows: the first half, three quarters
 PREFIX_WEIGHTS = (0.5, 0.75, 1.0)
 LEAD_IN = 0.3                  # seconds before the movement's start included in its window
 MAX_WINDOW = 8.0               # seconds
+MAX_FRAMES = 64                # frames summarised at most (thinned evenly beyond)
 IDLE_WINDOW = 1.5              # seconds summarised when nothing moves
 DECISIVE_P = 0.6               # a class is decided when it has this probability...
 DECISIVE_MARGIN = 0.25         # ...and leads the next by this much
@@ -75,7 +76,15 @@ class Model:
 
 
 def summarise(frames: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
-    """A stretch of feature frames -> (class descriptor, kinematic evidence)."""
+    """A stretch of feature frames -> (class descriptor, kinematic evidence).
+
+    Long stretches are thinned to MAX_FRAMES evenly spaced frames: the cost per
+    frame stays bounded whatever the camera's rate (speeds were measured on the
+    real clock before, so thinning does not change them)."""
+    n = len(frames)
+    if n > MAX_FRAMES:
+        frames = np.asarray(frames)[np.linspace(0, n - 1, MAX_FRAMES).round().astype(int)]
+        fps = fps * MAX_FRAMES / n
     ordered = descriptor.order_arms(np.asarray(frames, np.float64))
     return descriptor.describe(ordered, ordered=True), kinematics.evidence(ordered, fps, ordered=True)
 

@@ -68,8 +68,8 @@ def judge(model, clips):
     y = np.array([GOAL[a] for a, _, _, _ in results if a in GOAL])
     s = np.array([g for a, _, g, _ in results if a in GOAL])
     bal = ((s[y == 1] > 0.5).mean() + (s[y == 0] <= 0.5).mean()) / 2
-    early = np.median([d for a, p, _, d in results if a == p and d is not None])
-    return acc, bal, early
+    decided = [d for a, p, _, d in results if a == p and d is not None]
+    return acc, bal, (float(np.median(decided)) if decided else None)
 
 
 def test_unseen_people_with_a_full_library(tmp_path, biisc_clips):
