@@ -105,7 +105,11 @@ def cmd_classify(args) -> int:
 
 
 def read_labels(path: Path) -> list[tuple[Path, str | None, int | None]]:
-    """CSV with a `file` column and a `label` and/or `goal_directed` (1/0) column."""
+    """CSV with a `file` column and a `label` and/or `goal_directed` (1/0) column.
+
+    Without a `goal_directed` column, a clip's goal comes from its label's class
+    in the library; with one, an empty cell means "not judged" (a cough is
+    neither aimed nor aimless)."""
     rows = []
     with open(path, newline="") as f:
         reader = csv.DictReader(f)
@@ -114,12 +118,14 @@ def read_labels(path: Path) -> list[tuple[Path, str | None, int | None]]:
                                   "The first line must name the columns: file,label[,goal_directed].")
         for n, row in enumerate(reader, start=2):
             file = Path(row["file"])
-            if not file.is_absolute():
+            # A relative path is taken from the CSV's folder, else from the current one.
+            if not file.is_absolute() and (Path(path).parent / file).exists():
                 file = Path(path).parent / file
             goal = row.get("goal_directed")
             if goal not in (None, "", "0", "1"):
                 raise ActionFileError(f"{path}: line {n}: field 'goal_directed' must be 0, 1 or empty.", "")
-            rows.append((file, row.get("label") or None, int(goal) if goal else None))
+            rows.append((file, row.get("label") or None,
+                         int(goal) if goal else (None if "goal_directed" in reader.fieldnames else -1)))
     return rows
 
 
@@ -131,7 +137,7 @@ def cmd_eval(args) -> int:
     rows = read_labels(args.labels)
     for (file, label, goal), rec in zip(rows, read_inputs([r[0] for r in rows]), strict=True):
         res = recogniser.classify_recording(model, rec)
-        items.append(Item(str(file), label, goal if goal is not None else goal_of.get(label),
+        items.append(Item(str(file), label, goal_of.get(label) if goal == -1 else goal,
                           res.label, res.goal, res.decided_at, res.timeline))
     report = summarise(items, model.names)
     json.dump(report, sys.stdout, indent=2)
