@@ -1,8 +1,8 @@
 """`python -m demo bench`: pose alone, the whole pipeline, and the Socket.IO round trip.
 
 Prints numbers measured in one run on the same clip (frames scaled to
-640x480): MediaPipe alone; the pipeline (decode -> pose -> state) fed as fast
-as it takes frames; and the round trip through a real server and client,
+640x480): MediaPipe alone; the pipeline (decode -> pose -> recognition ->
+state) fed as fast as it takes frames; and the round trip through a real server and client,
 both one frame in flight and under overload (frames sent faster than they
 can be processed). It asserts nothing: targets are read off its output.
 """
@@ -64,8 +64,12 @@ def bench_pipeline(model: Path, jpegs: list[bytes]) -> dict:
             count[0] += 1
             done.set()
 
+    from .actions import Library
+    from .recogniser import fit
+
+    actions = fit(Library())  # the whole pipeline, action recognition included
     source = BrowserSource()
-    stream = Stream("bench", source, model, publish, report=lambda e: None).start()
+    stream = Stream("bench", source, model, publish, report=lambda e: None, model=lambda: actions).start()
     source.submit(jpegs[0], 0, None)  # warm-up
     done.wait(30)
     stream.timings.clear()
@@ -79,7 +83,7 @@ def bench_pipeline(model: Path, jpegs: list[bytes]) -> dict:
     stream.stop()
     rows = list(stream.timings)
     stages = {k: (pct([r[k] for r in rows], 50), pct([r[k] for r in rows], 95))
-              for k in ("wait", "decode", "pose", "total")}
+              for k in ("wait", "decode", "pose", "recognise", "total")}
     return {"fps": count[0] / elapsed, "stages": stages}
 
 
