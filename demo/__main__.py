@@ -15,7 +15,7 @@ from pathlib import Path
 from . import config
 from .errors import DemoError
 
-COMMANDS = ("run", "models", "extract", "mocap", "bench", "actions", "classify", "eval")
+COMMANDS = ("run", "models", "extract", "mocap", "bench", "actions", "classify", "eval", "skeletons")
 
 
 def _pose_arg(p: argparse.ArgumentParser) -> None:
@@ -100,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--labels", type=Path, required=True, help="CSV: file,label[,goal_directed]")
     ev.add_argument("--plot", type=Path, help="write a PNG of the results")
 
+    sk = sub.add_parser("skeletons", help="goal vs meaningless on Kinect skeleton sets (MSR, UTKinect, GTU)")
+    library_arg(sk)
+    sk.add_argument("--data", type=Path, required=True, help="folder with msr-action3d/, utkinect/, gtu/")
+
     bench = sub.add_parser("bench", help="measure pose, pipeline and round-trip speed")
     _pose_arg(bench)
     bench.add_argument("--video", type=Path, help="clip to measure on (default: a bundled test clip)")
@@ -136,6 +140,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("actions", "classify", "eval"):
             from . import action_commands
             return getattr(action_commands, f"cmd_{args.command}")(args)
+        if args.command == "skeletons":
+            import json
+
+            from .actions import Library
+            from .kinect import report
+            from .recogniser import fit
+            print(json.dumps(report(args.data, fit(Library(args.library))), indent=2))
+            return 0
         if args.command == "bench":
             from .bench import run_bench
             return run_bench(args)
