@@ -166,11 +166,10 @@ class Stream:
         recognition = self._recognise(pose)
         after_recognise = time.perf_counter()
         timings["recognise"] = (after_recognise - after_pose) * 1000.0
-        after_pose = after_recognise
         image = None
         if self.source.sends_images and frame.image is not None:
             image = jpeg.encode(frame.image)
-            timings["encode"] = (time.perf_counter() - after_pose) * 1000.0
+            timings["encode"] = (time.perf_counter() - after_recognise) * 1000.0
         now = time.perf_counter()
         self.fps = self.rate.tick(now)
         timings["total"] = (now - frame.received) * 1000.0 if frame.received else 0.0

@@ -77,9 +77,11 @@ def parse_control(payload: Any) -> ControlMessage:
     return ControlMessage(action, source)
 
 
-def hello(server_source: dict | None, replays: list[str], pose_model: str, model=None) -> dict:
+def hello(server_source: dict | None, replays: list[str], pose_model: str, model=None,
+          actions_error: str | None = None) -> dict:
     return {
         "classes": classes(model),
+        "actions_error": actions_error,  # why recognition is off (a broken action library), or null
         "v": config.PROTOCOL_VERSION,
         "landmarks": list(LANDMARK_NAMES),
         "edges": [list(e) for e in SKELETON_EDGES],

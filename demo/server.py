@@ -226,7 +226,7 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
         if server_source is not None:
             server = {"stream": SERVER_STREAM}
         socketio.emit(protocol.HELLO, protocol.hello(server, list(hub.recordings), pose_name,
-                                                     hub.action_model), to=request.sid)
+                                                     hub.action_model, hub.action_error), to=request.sid)
 
     @socketio.on("disconnect")
     def on_disconnect(*args):

@@ -209,3 +209,33 @@ def test_no_files_are_written_while_serving(server, drink_jpegs, tmp_path):
                and "test-artifacts" not in p.parts]
     assert not changed, changed
     assert os.path.isdir(tmp_path)
+
+
+def test_state_carries_the_recognisers_view(server):
+    _, _, connect = server
+    c = connect()
+    classes = c.events["hello"][0]["classes"]
+    assert {"grasp-to-mouth", "idle"} <= {k["name"] for k in classes}
+    c.sio.emit("control", {"action": "watch", "source": "replay:default"})
+    # The bundled recording reaches up and puts things down: a movement is seen.
+    assert wait_for(lambda: any(s["action"] and s["action"]["moving"] for s in c.states), 15)
+    a = next(s["action"] for s in c.states if s["action"] and s["action"]["moving"])
+    assert len(a["scores"]) == len(classes) and abs(sum(a["scores"]) - 1) < 0.02
+    assert 0 <= a["goal"] <= 1 and a["onset"] is not None
+    assert all(s["ms"]["recognise"] < 50 for s in c.states)
+
+
+def test_a_broken_action_library_turns_recognition_off_not_the_server(server_factory, tmp_path):
+    bad = tmp_path / "lib" / "oops"
+    bad.mkdir(parents=True)
+    (bad / "action.json").write_text('{"name": "oops", "label": 5}')
+    srv, hub = server_factory(library=tmp_path / "lib")
+    c = Client(srv.url)
+    try:
+        hello = c.events["hello"][0]
+        assert hello["classes"] == [] and "'label'" in hello["actions_error"]
+        c.sio.emit("control", {"action": "watch", "source": "replay:default"})
+        assert wait_for(lambda: len(c.states) >= 5, 10)
+        assert c.states[-1]["action"] is None and c.states[-1]["person"]
+    finally:
+        c.close()

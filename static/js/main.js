@@ -74,6 +74,11 @@ const link = connect({
     page.hello = h;
     view.setEdges(h.edges);
     actions.setClasses(h.classes || []);
+    if (h.actions_error) {
+      console.warn(`action recognition is off: ${h.actions_error}`);
+      banner(`Action recognition is off: ${h.actions_error}`);
+      setTimeout(() => banner(""), 8000);
+    }
     if (cameraTried) return;
     const wanted = params.get("source");
     if (wanted && wanted !== "camera") { cameraTried = true; watch(wanted); return; }
