@@ -139,7 +139,7 @@ def cmd_eval(args) -> int:
         res = recogniser.classify_recording(model, rec)
         items.append(Item(str(file), label, goal_of.get(label) if goal == -1 else goal,
                           res.label, res.goal, res.decided_at, res.timeline))
-    report = summarise(items, model.names)
+    report = summarise(items)
     json.dump(report, sys.stdout, indent=2)
     print()
     if args.plot:

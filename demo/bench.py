@@ -69,7 +69,8 @@ def bench_pipeline(model: Path, jpegs: list[bytes]) -> dict:
 
     actions = fit(Library())  # the whole pipeline, action recognition included
     source = BrowserSource()
-    stream = Stream("bench", source, model, publish, report=lambda e: None, model=lambda: actions).start()
+    stream = Stream("bench", source, model, publish, report=lambda e: None,
+                    action_model=lambda: actions).start()
     source.submit(jpegs[0], 0, None)  # warm-up
     done.wait(30)
     stream.timings.clear()

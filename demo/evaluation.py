@@ -54,7 +54,7 @@ def early_curve(items: list[Item], fractions: np.ndarray) -> np.ndarray:
     return np.array(out)
 
 
-def summarise(items: list[Item], classes: list[str]) -> dict:
+def summarise(items: list[Item]) -> dict:
     report: dict = {"clips": len(items)}
     named = [i for i in items if i.truth is not None]
     if named:

@@ -53,13 +53,13 @@ class Stream:
     def __init__(self, stream_id: str, source: Source, model_path: Path | None,
                  publish: Publish, report: Report, history: int = 2000,
                  max_people: int = config.MAX_POSES,
-                 model: Callable[[], Model | None] | None = None) -> None:
+                 action_model: Callable[[], Model | None] | None = None) -> None:
         self.id = stream_id
         self.source = source
         self.model_path = model_path
         self.max_people = max_people
         # The action model may be retrained while we run (a class added): ask for it each frame.
-        self.model = model or (lambda: None)
+        self.action_model = action_model or (lambda: None)
         self._recogniser: Recogniser | None = None
         self.publish = publish
         self.report = report
@@ -125,7 +125,7 @@ class Stream:
                 self._estimator.close()
 
     def _recognise(self, pose: Pose):
-        model = self.model()
+        model = self.action_model()
         if model is None:
             return None
         if self._recogniser is None or self._recogniser.model is not model:

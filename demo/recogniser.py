@@ -20,6 +20,7 @@ import numpy as np
 
 from . import classifier, descriptor, kinematics
 from .actions import ActionClass, Library
+from .errors import DemoError
 from .features import N_FEATURES, FeatureExtractor, FeatureFrame, sequence
 from .recording import Recording
 from .segmenter import Segmenter, segments
@@ -96,8 +97,7 @@ def _info(c: ActionClass) -> ClassInfo:
 def movement_windows(rec: Recording) -> list[tuple[np.ndarray, float]]:
     """(feature frames, weight) windows used to learn from one example."""
     t, values, seen = sequence(rec.poses())
-    keep = seen
-    if not keep.any():
+    if not seen.any():
         return []
     moves = segments(t, values, seen)
     if moves:
@@ -106,10 +106,10 @@ def movement_windows(rec: Recording) -> list[tuple[np.ndarray, float]]:
         lo, hi = m.start - LEAD_IN, m.end if m.end is not None else t[-1]
     else:
         lo, hi = t[0], t[-1]
-    inside = keep & (t >= lo) & (t <= hi)
+    inside = seen & (t >= lo) & (t <= hi)
     frames = values[inside]
     if len(frames) < 3:
-        frames = values[keep]
+        frames = values[seen]
     out = []
     for frac, w in zip(PREFIXES, PREFIX_WEIGHTS, strict=True):
         n = max(3, int(round(len(frames) * frac)))
@@ -121,8 +121,6 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
     """Train on every example of every class."""
     classes = list(library)
     if len(classes) < 2:
-        from .errors import DemoError
-
         raise DemoError("The recogniser needs at least two action classes.",
                         "Add classes with `python -m demo actions add`.")
     xs, ys, ws, kins, goals = [], [], [], [], []
@@ -137,8 +135,6 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
                 kins.append(kin)
                 goals.append(int(cls.goal_directed and cls.kind != "idle"))
     if not xs:
-        from .errors import DemoError
-
         raise DemoError("The action library has no usable examples.",
                         "Each class needs example recordings in which a person is seen.")
     soft = classifier.fit(np.array(xs), np.array(ys), len(classes), l2=L2, sample_weight=np.array(ws))

@@ -86,7 +86,7 @@ class Hub:
     def _start(self, stream_id: str, source: Source, report_to: str) -> Stream:
         stream = Stream(stream_id, source, self.model_path, self._publisher(stream_id),
                         self._reporter(report_to), max_people=self.max_people,
-                        model=lambda: self.action_model).start()
+                        action_model=lambda: self.action_model).start()
         self.streams[stream_id] = stream
         return stream
 

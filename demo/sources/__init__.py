@@ -1,7 +1,7 @@
 """Where frames come from: one module per kind of source, one base class.
 
-`create(kind, ...)` builds a source by name from the registry below, so the
-server and the command line share one way to make sources.
+The server's flags choose one (demo/app.py); the page's camera is always a
+BrowserSource made per connection (demo/server.py).
 """
 
 from __future__ import annotations
@@ -12,12 +12,5 @@ from .camera import CameraSource
 from .replay import ReplaySource
 from .video import VideoSource
 
-REGISTRY: dict[str, type[Source]] = {
-    "browser": BrowserSource,
-    "camera": CameraSource,
-    "video": VideoSource,
-    "replay": ReplaySource,
-}
-
 __all__ = ["Source", "SourceStatus", "BrowserSource", "CameraSource", "VideoSource",
-           "ReplaySource", "REGISTRY"]
+           "ReplaySource"]
