@@ -19,6 +19,7 @@ from pathlib import Path
 from . import config
 from .errors import DemoError
 from .recording import SUFFIX, Recording, load
+from .validate import check_field
 
 MANIFEST = "action.json"
 EXAMPLES = "examples"
@@ -58,19 +59,7 @@ class ActionClass:
 
 
 def _check(path: Path, data: dict, key: str, kind, required: bool = True, rule=None, hint: str = ""):
-    if key not in data:
-        if required:
-            raise ActionFileError(f"{path}: field '{key}' is missing.", hint or f"Add \"{key}\".")
-        return None
-    value = data[key]
-    if value is None and not required:
-        return None
-    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-        raise ActionFileError(f"{path}: field '{key}' must be {kind.__name__}, not {type(value).__name__}.",
-                              hint)
-    if rule is not None and not rule(value):
-        raise ActionFileError(f"{path}: field '{key}' has an invalid value {value!r}.", hint)
-    return value
+    return check_field(path, data, key, kind, required, rule, hint, error=ActionFileError)
 
 
 def parse_manifest(path: Path, data) -> ActionClass:

@@ -1,0 +1,163 @@
+"""Load and check the mirror model's parameters (models/mirror/params.toml).
+
+Every number of the model lives in that file; this module turns it into
+typed records and names the file and field of anything wrong. It must not
+compute dynamics or build units.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import config
+from ..errors import DemoError
+from ..validate import check_field
+
+PARAMS_FILE = config.MODELS_DIR / "mirror" / "params.toml"
+OBSERVE = ("none", "strict", "broad", "motion")
+PER = ("class", "goal", "population")
+_NUM = (int, float)
+_FIX = "See docs/model.md for every parameter, or restore models/mirror/params.toml from git."
+
+
+class ParamsError(DemoError):
+    code = "bad_model_params"
+
+
+@dataclass(frozen=True)
+class Dynamics:
+    r_max: float
+    gain: float
+    threshold: float
+    tuning_spread: float
+    noise: float
+    noise_tau: float
+    max_dt: float
+
+
+@dataclass(frozen=True)
+class Inputs:
+    observe_gain: float
+    execute_gain: float
+    goal_floor: float
+    goal_power: float
+    related: float
+    motion_gain: float
+
+
+@dataclass(frozen=True)
+class Learning:
+    rate: float
+    trace: float
+    untrained: float
+
+
+@dataclass(frozen=True)
+class Region:
+    key: str
+    label: str
+    name: str
+    role: str
+    tau: float
+
+
+@dataclass(frozen=True)
+class UnitType:
+    key: str
+    label: str
+    region: str
+    per: str
+    count: int
+    observe: str
+    execute: bool
+    gated: bool
+    plastic: bool
+
+
+@dataclass(frozen=True)
+class Params:
+    seed: int
+    dynamics: Dynamics
+    inputs: Inputs
+    learning: Learning
+    regions: tuple[Region, ...]
+    types: tuple[UnitType, ...]
+
+    def region_index(self, key: str) -> int:
+        return [r.key for r in self.regions].index(key)
+
+
+def _positive(v) -> bool:
+    return v > 0
+
+
+def _non_negative(v) -> bool:
+    return v >= 0
+
+
+def _fraction(v) -> bool:
+    return 0 <= v <= 1
+
+
+def _numbers(path: Path, data: dict, section: str, record: type, rules: dict) -> object:
+    table = check_field(path, data, section, dict, error=ParamsError, hint=_FIX)
+    values = {}
+    for name in record.__dataclass_fields__:
+        rule = rules.get(name, _positive)
+        values[name] = float(check_field(path, table, name, _NUM, rule=rule, error=ParamsError, where=section,
+                                         hint="A number; see docs/model.md."))
+    return record(**values)
+
+
+def _records(path: Path, data: dict, section: str, record: type, kinds: dict, rules: dict) -> tuple:
+    items = check_field(path, data, section, list, rule=bool, error=ParamsError, hint=_FIX)
+    out = []
+    for i, item in enumerate(items):
+        where = f"{section}[{i}]"
+        if not isinstance(item, dict):
+            raise ParamsError(f"{path}: '{where}' must be a table.", _FIX)
+        out.append(record(**{name: check_field(path, item, name, kinds[name], rule=rules.get(name),
+                                               error=ParamsError, where=where, hint=_FIX)
+                             for name in record.__dataclass_fields__}))
+    keys = [r.key for r in out]
+    if len(set(keys)) != len(keys):
+        raise ParamsError(f"{path}: '{section}' keys repeat: {keys}.", "Give each a different key.")
+    return tuple(out)
+
+
+def parse(path: Path, data: dict) -> Params:
+    seed = check_field(path, data, "seed", int, error=ParamsError, hint="An integer.")
+    dynamics = _numbers(path, data, "dynamics", Dynamics,
+                        {"noise": _non_negative, "tuning_spread": lambda v: 0 <= v < 1})
+    inputs = _numbers(path, data, "inputs", Inputs,
+                      {"goal_floor": _fraction, "related": _fraction, "goal_power": _positive})
+    learning = _numbers(path, data, "learning", Learning, {"rate": _non_negative, "untrained": _non_negative})
+    if learning.untrained >= 1.0:
+        raise ParamsError(f"{path}: 'learning.untrained' must be below 1 (a trained weight).", _FIX)
+    regions = _records(path, data, "regions", Region,
+                       {"key": str, "label": str, "name": str, "role": str, "tau": _NUM},
+                       {"tau": _positive, "key": bool})
+    region_keys = {r.key for r in regions}
+    types = _records(path, data, "types", UnitType,
+                     {"key": str, "label": str, "region": str, "per": str, "count": int, "observe": str,
+                      "execute": bool, "gated": bool, "plastic": bool},
+                     {"region": lambda k: k in region_keys, "per": lambda k: k in PER,
+                      "observe": lambda k: k in OBSERVE, "count": lambda n: 0 <= n <= 100, "key": bool})
+    for i, t in enumerate(types):
+        if t.plastic and t.observe in ("none", "motion"):
+            raise ParamsError(f"{path}: 'types[{i}]' ({t.key}) is plastic but has no action-specific seen input.",
+                              "Set observe to \"strict\" or \"broad\", or plastic to false.")
+    return Params(seed, dynamics, inputs, learning, regions, types)
+
+
+def load(path: Path | None = None) -> Params:
+    path = Path(path or PARAMS_FILE)
+    if not path.is_file():
+        raise ParamsError(f"The mirror model's parameters are missing: {path}.", _FIX)
+    try:
+        data = tomllib.loads(path.read_text())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ParamsError(f"{path}: not valid TOML ({e}).", "Fix the syntax; " + _FIX) from e
+    return parse(path, data)

@@ -1,0 +1,153 @@
+"""One stream's mirror system: the population, the agent, and how they are trained.
+
+Each frame, `update(t, recognition)` turns what the recogniser saw into the
+observation channel, asks the agent what it is doing (the execution
+channel), runs one step of the units, and returns a Snapshot. Training
+modes make the agent answer what it sees: "imitation" does the same action
+(builds mirror units), "counter" does a different one (Heyes 2010; Catmur et
+al. 2007: counter-mirror training re-maps them). Commands (act, learning,
+train, reset) may come from any thread; they are queued and applied at the
+next frame by the stream's own worker, so the model has one writer.
+This module must not know about sockets or pages.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..errors import DemoError
+from .agent import Agent, AgentFrame, Examples
+from .inputs import Execution, Observation, observe
+from .model import MirrorModel, Step
+from .params import Params
+from .population import Population, actions_of, build
+
+TRAINING_MODES = ("off", "imitation", "counter")
+WEIGHTS = ("default", "untrained")
+LONG_MOVEMENT = 4.0  # s: a seen movement still going after this long is answered before it ends
+
+
+class MirrorCommandError(DemoError):
+    code = "bad_control"
+
+
+@dataclass
+class Snapshot:
+    step: Step
+    observation: Observation
+    execution: Execution
+    agent: AgentFrame | None
+    training: str
+    learning: bool
+
+
+def counter_map(names: list[str]) -> dict[str, str]:
+    """Each action to another one (the next in name order): the counter-mirror pairing."""
+    order = sorted(names)
+    return {a: order[(i + 1) % len(order)] for i, a in enumerate(order)} if len(order) > 1 else {}
+
+
+class Session:
+    def __init__(self, classes: Iterable, params: Params, examples: Examples | None = None,
+                 seed: int | None = None) -> None:
+        self.params = params
+        self.population: Population = build(params, actions_of(classes))
+        self.model = MirrorModel(self.population, seed)
+        self.agent = Agent(examples, seed=self.model.seed)
+        self.training = "off"
+        self._answered: float | None = None  # onset of the long seen movement the agent answered
+        self._was_moving = False
+        self._seen_label: str | None = None
+        self._commands: list = []
+        self._lock = threading.Lock()
+
+    @property
+    def names(self) -> list[str]:
+        return self.population.names
+
+    # --- commands (any thread) -------------------------------------------------
+    def _queue(self, fn) -> None:
+        with self._lock:
+            self._commands.append(fn)
+
+    def act(self, action: str | None) -> None:
+        """Let the model perform `action` now (None: stop)."""
+        if action is not None and action not in self.names:
+            raise MirrorCommandError(f"The model has no action {action!r}.",
+                                     f"Choose one of: {', '.join(self.names)}.")
+        self._queue(lambda t: self.agent.act(action, t) if action else self.agent.stop())
+
+    def set_learning(self, on: bool) -> None:
+        self._queue(lambda t: setattr(self.model, "learning", bool(on)))
+
+    def train(self, mode: str) -> None:
+        if mode not in TRAINING_MODES:
+            raise MirrorCommandError(f"Unknown training mode {mode!r}.",
+                                     f"Use one of: {', '.join(TRAINING_MODES)}.")
+        self._queue(lambda t: setattr(self, "training", mode))
+
+    def reset(self, weights: str = "default") -> None:
+        if weights not in WEIGHTS:
+            raise MirrorCommandError(f"Unknown weights {weights!r}.", f"Use one of: {', '.join(WEIGHTS)}.")
+        self._queue(lambda t: self.model.reset(weights))
+
+    def adopt(self, classes: Iterable) -> None:
+        """The library changed: rebuild the population, keeping what existing units learned."""
+        population = build(self.params, actions_of(classes))
+        self._queue(lambda t: self._adopt(population))
+
+    def _adopt(self, population: Population) -> None:
+        self.population = population
+        self.model.adopt(population)
+        if self.agent.current is not None and self.agent.current.action not in population.names:
+            self.agent.stop()
+
+    def _apply_commands(self, t: float) -> None:
+        with self._lock:
+            commands, self._commands = self._commands, []
+        for fn in commands:
+            fn(t)
+
+    # --- the frame ----------------------------------------------------------------
+    def _answer(self, t: float, recognition) -> None:
+        """In a training mode, the agent answers each seen movement once, when it ends.
+
+        Answering at the end uses the recogniser's final verdict rather than an
+        early guess (a grasp-to-mouth starts out looking like reach-to-grasp); a
+        movement that goes on and on (arm circles) is answered once decided."""
+        moving = recognition is not None and recognition.moving
+        was, self._was_moving = self._was_moving, moving
+        if moving:
+            self._seen_label = recognition.decided or recognition.label or self._seen_label
+        if self.training == "off" or self.agent.busy:
+            return
+        seen = None
+        if was and not moving:  # ended, or the person left: the verdict, else the last label seen
+            seen = (recognition.last if recognition is not None else None) or self._seen_label
+            self._seen_label = None
+        elif moving and recognition.decided is not None and recognition.onset is not None \
+                and t - recognition.onset >= LONG_MOVEMENT and recognition.onset != self._answered:
+            seen = recognition.decided
+            self._answered = recognition.onset
+        if seen is None or seen not in self.names:
+            return
+        target = seen if self.training == "imitation" else counter_map(self.names).get(seen, seen)
+        self.agent.act(target, t)
+
+    def update(self, t: float, recognition) -> Snapshot:
+        """One frame: what the recogniser says (None: nobody in view) at stream time t."""
+        self._apply_commands(t)
+        self._answer(t, recognition)
+        return self.step(t, observe(recognition, self.names))
+
+    def step(self, t: float, obs: Observation) -> Snapshot:
+        """One step with a given observation (the agent supplies the execution)."""
+        self._apply_commands(t)
+        frame = self.agent.at(t)
+        exe = Execution()
+        if frame is not None and frame.action in self.names:
+            exe = Execution(self.names.index(frame.action), frame.command, frame.phase)
+        step = self.model.step(t, obs, exe)
+        return Snapshot(step, obs, exe, frame, self.training, self.model.learning)
