@@ -40,6 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
                      "https:// or localhost)")
     run.add_argument("--ssl-key", type=Path, help="TLS private key")
     run.add_argument("--self-signed", action="store_true", help="serve TLS with a throw-away certificate")
+    run.add_argument("--token", help="lets other devices use the model controls (lecture page); "
+                                     "this computer needs none")
     run.add_argument("--max-people", type=int, default=config.MAX_POSES, metavar="N",
                      help=f"people to detect before choosing one to follow (default {config.MAX_POSES}; "
                      "1 is faster but lets MediaPipe choose)")

@@ -54,7 +54,8 @@ def run_server(args: argparse.Namespace) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1") and tls is None:
         log.warning("Serving on %s without TLS: browsers on other devices will refuse the camera. "
                     "Add --self-signed or --ssl-cert/--ssl-key.", args.host)
-    settings = config.Settings(host=args.host, port=args.port, max_people=max(1, args.max_people))
+    settings = config.Settings(host=args.host, port=args.port, max_people=max(1, args.max_people),
+                               token=args.token)
     app, socketio, hub = create_app(settings,
                                     model_path=model_path, server_source=source)
     scheme = "https" if tls else "http"

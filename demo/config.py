@@ -68,4 +68,5 @@ class Settings:
     self_signed: bool = False
     max_people: int = MAX_POSES
     open_browser: bool = False
+    token: str | None = None  # lets other devices use the model controls (lecture page)
     extra: dict = field(default_factory=dict)

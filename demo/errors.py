@@ -44,3 +44,7 @@ class BadFrameError(DemoError):
 
 class BadMessageError(DemoError):
     code = "bad_message"
+
+
+class ForbiddenError(DemoError):
+    code = "forbidden"

@@ -21,6 +21,8 @@ from pathlib import Path
 from . import config, jpeg, protocol
 from .errors import BadFrameError, DemoError
 from .landmarks import Frame, Pose
+from .mirror import wire
+from .mirror.session import Session
 from .pose import PoseEstimator
 from .recogniser import Model, Recogniser
 from .sources.base import Source
@@ -53,7 +55,8 @@ class Stream:
     def __init__(self, stream_id: str, source: Source, model_path: Path | None,
                  publish: Publish, report: Report, history: int = 2000,
                  max_people: int = config.MAX_POSES,
-                 action_model: Callable[[], Model | None] | None = None) -> None:
+                 action_model: Callable[[], Model | None] | None = None,
+                 mirror: Callable[[Model], Session] | None = None) -> None:
         self.id = stream_id
         self.source = source
         self.model_path = model_path
@@ -61,6 +64,11 @@ class Stream:
         # The action model may be retrained while we run (a class added): ask for it each frame.
         self.action_model = action_model or (lambda: None)
         self._recogniser: Recogniser | None = None
+        # The mirror units of this stream: made from the action model, re-laid when it changes.
+        self.mirror_factory = mirror
+        self.mirror: Session | None = None
+        self._mirror_model: Model | None = None
+        self._mirror_lock = threading.Lock()
         self.publish = publish
         self.report = report
         self.rate = RateMeter()
@@ -132,6 +140,26 @@ class Stream:
             self._recogniser = Recogniser(model)
         return self._recogniser.update(pose)
 
+    def mirror_session(self) -> Session | None:
+        """This stream's mirror units (made on first use; any thread may ask)."""
+        model = self.action_model()
+        if self.mirror_factory is None or model is None:
+            return None
+        with self._mirror_lock:
+            if self.mirror is None:
+                self.mirror = self.mirror_factory(model)
+            elif model is not self._mirror_model:
+                self.mirror.adopt(model.classes)
+            self._mirror_model = model
+            return self.mirror
+
+    def _mirror(self, t: float, recognition) -> tuple[dict | None, dict | None]:
+        session = self.mirror_session()
+        if session is None:
+            return None, None
+        snap = session.update(t, recognition)
+        return wire.pack(snap, session.params.dynamics.r_max), wire.agent(snap)
+
     def status(self) -> dict:
         st = self.source.status
         return {"state": st.state, "message": st.message, "source": self.source.kind,
@@ -166,15 +194,18 @@ class Stream:
         recognition = self._recognise(pose)
         after_recognise = time.perf_counter()
         timings["recognise"] = (after_recognise - after_pose) * 1000.0
+        mirror, agent = self._mirror(frame.t, recognition)
+        after_mirror = time.perf_counter()
+        timings["mirror"] = (after_mirror - after_recognise) * 1000.0
         image = None
         if self.source.sends_images and frame.image is not None:
             image = jpeg.encode(frame.image)
-            timings["encode"] = (time.perf_counter() - after_recognise) * 1000.0
+            timings["encode"] = (time.perf_counter() - after_mirror) * 1000.0
         now = time.perf_counter()
         self.fps = self.rate.tick(now)
         timings["total"] = (now - frame.received) * 1000.0 if frame.received else 0.0
         msg = protocol.state(self.id, frame, pose, timings, self.fps, self.source.slot.dropped,
-                             self.status(), image, recognition)
+                             self.status(), image, recognition, mirror, agent)
         self.processed += 1
         self.timings.append(timings)
         self.publish(protocol.STATE, msg)

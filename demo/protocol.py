@@ -26,7 +26,16 @@ STATE = "state"
 ERROR = "error"
 STATUS = "status"
 
-CONTROL_ACTIONS = ("watch", "stop")
+VIEW_CONTROLS = ("watch", "stop")
+# Controls that change the model of the watched stream: each with its one argument
+# (name, accepted types, default). Refused from other devices without the token.
+MODEL_CONTROLS: dict[str, tuple[str, tuple[type, ...], Any]] = {
+    "act": ("class", (str, type(None)), None),       # the model performs this class (null: stop)
+    "learning": ("on", (bool,), None),                # associative learning on or off
+    "train": ("mode", (str,), None),                  # "off" | "imitation" | "counter"
+    "reset": ("weights", (str,), "default"),          # "default" | "untrained"
+}
+CONTROL_ACTIONS = VIEW_CONTROLS + tuple(MODEL_CONTROLS)
 
 
 @dataclass
@@ -40,6 +49,12 @@ class FrameMessage:
 class ControlMessage:
     action: str
     source: str | None = None
+    value: Any = None           # the model control's argument (see MODEL_CONTROLS)
+    token: str | None = None
+
+    @property
+    def changes_model(self) -> bool:
+        return self.action in MODEL_CONTROLS
 
 
 def _fields(payload: Any, event: str) -> dict:
@@ -74,14 +89,27 @@ def parse_control(payload: Any) -> ControlMessage:
     source = p.get("source")
     if source is not None and not isinstance(source, str):
         raise BadMessageError("'control.source' must be a string.", "")
-    return ControlMessage(action, source)
+    token = p.get("token")
+    if token is not None and not isinstance(token, str):
+        raise BadMessageError("'control.token' must be a string.", "Pass the token given with --token.")
+    value = None
+    if action in MODEL_CONTROLS:
+        name, kinds, default = MODEL_CONTROLS[action]
+        value = p.get(name, default)
+        if (name not in p and default is None and type(None) not in kinds) or not isinstance(value, kinds) \
+                or (bool not in kinds and isinstance(value, bool)):
+            wanted = " or ".join("null" if k is type(None) else k.__name__ for k in kinds)
+            raise BadMessageError(f"'control.{name}' must be {wanted} for '{action}'.", "See docs/protocol.md.")
+    return ControlMessage(action, source, value, token)
 
 
 def hello(server_source: dict | None, replays: list[str], pose_model: str, model=None,
-          actions_error: str | None = None) -> dict:
+          actions_error: str | None = None, mirror: dict | None = None, mirror_error: str | None = None) -> dict:
     return {
         "classes": classes(model),
         "actions_error": actions_error,  # why recognition is off (a broken action library), or null
+        "mirror": mirror,                # the population's layout (demo.mirror.population.layout), or null
+        "mirror_error": mirror_error,    # why the mirror model is off, or null
         "v": config.PROTOCOL_VERSION,
         "landmarks": list(LANDMARK_NAMES),
         "edges": [list(e) for e in SKELETON_EDGES],
@@ -143,7 +171,8 @@ def classes(model) -> list[dict]:
 
 
 def state(stream: str, frame: Frame, pose: Pose, timings: dict[str, float], fps: float,
-          dropped: int, status: dict, image: bytes | None = None, recognition=None) -> dict:
+          dropped: int, status: dict, image: bytes | None = None, recognition=None,
+          mirror: dict | None = None, agent: dict | None = None) -> dict:
     msg = {
         "v": config.PROTOCOL_VERSION,
         "stream": stream,
@@ -158,6 +187,8 @@ def state(stream: str, frame: Frame, pose: Pose, timings: dict[str, float], fps:
         "image_size": list(pose.image_size),
         "status": status,
         "action": action(recognition),
+        "mirror": mirror,   # packed by demo.mirror.wire
+        "agent": agent,     # the model's own figure while it acts
     }
     if image is not None:
         msg["image"] = image

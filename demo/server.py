@@ -10,6 +10,7 @@ written to disk here.
 
 from __future__ import annotations
 
+import hmac
 import logging
 import socket
 import threading
@@ -21,13 +22,18 @@ from flask import Flask, render_template, request
 from flask_socketio import SocketIO, join_room, leave_room
 
 from . import config, protocol
-from .errors import BadMessageError, DemoError
+from .errors import BadMessageError, DemoError, ForbiddenError
+from .mirror.params import load as load_mirror_params
+from .mirror.population import actions_of
+from .mirror.population import build as build_population
+from .mirror.session import Session
 from .pipeline import Stream
 from .sources import BrowserSource, Source
 from .sources.replay import ReplaySource
 
 log = logging.getLogger(__name__)
 
+LOCAL_ADDRESSES = ("127.0.0.1", "::1", "::ffff:127.0.0.1")
 SERVER_STREAM = "server"
 REPLAY_PREFIX = "replay:"
 
@@ -46,7 +52,8 @@ class Hub:
     def __init__(self, socketio: SocketIO, model_path: Path | None,
                  server_source: Callable[[], Source] | None = None,
                  recordings: dict[str, Path] | None = None,
-                 max_people: int = config.MAX_POSES, library: Path | None = None) -> None:
+                 max_people: int = config.MAX_POSES, library: Path | None = None,
+                 mirror_params: Path | None = None) -> None:
         self.socketio = socketio
         self.max_people = max_people
         self.model_path = model_path
@@ -58,6 +65,14 @@ class Hub:
         self.library_dir = library
         self.action_model = None
         self.action_error: str | None = None
+        self.library = None
+        self.mirror_params = None
+        self.mirror_error: str | None = None
+        try:
+            self.mirror_params = load_mirror_params(mirror_params)
+        except DemoError as e:  # bad model parameters must not stop the live view either
+            log.error("the mirror model is off: %s", e)
+            self.mirror_error = str(e)
         self.retrain()
 
     def retrain(self) -> None:
@@ -66,11 +81,53 @@ class Hub:
         from .recogniser import fit
 
         try:
-            self.action_model = fit(Library(self.library_dir))
+            self.library = Library(self.library_dir)
+            self.action_model = fit(self.library)
             self.action_error = None
         except DemoError as e:  # a bad library must not stop the live view
             log.error("action recognition is off: %s", e)
             self.action_error = str(e)
+
+    # --- the mirror model ----------------------------------------------------------
+    def _example(self, name: str):
+        """One example recording of a class, for the agent to act out classes it has no script for."""
+        try:
+            recs = self.library[name].recordings() if self.library is not None else []
+        except DemoError:
+            return None
+        return recs[0] if recs else None
+
+    def _mirror_session(self, model) -> Session:
+        return Session(model.classes, self.mirror_params, self._example)
+
+    def mirror_layout(self) -> dict | None:
+        if self.mirror_params is None or self.action_model is None:
+            return None
+        return build_population(self.mirror_params, actions_of(self.action_model.classes)).layout()
+
+    def stream_of(self, sid: str) -> Stream:
+        """The stream this client sends to or watches."""
+        with self.lock:
+            for stream_id, viewers in self.viewers.items():
+                if sid in viewers and stream_id in self.streams:
+                    return self.streams[stream_id]
+        raise BadMessageError("This page watches no stream yet.", "Send camera frames or 'watch' a source first.")
+
+    def control_model(self, sid: str, msg: protocol.ControlMessage) -> None:
+        stream = self.stream_of(sid)
+        session = stream.mirror_session()
+        if session is None:
+            why = self.mirror_error or self.action_error or "no action classes"
+            raise DemoError(f"The mirror model is off: {why}",
+                            "Fix models/mirror/params.toml or the action library.")
+        if msg.action == "act":
+            session.act(msg.value)
+        elif msg.action == "learning":
+            session.set_learning(msg.value)
+        elif msg.action == "train":
+            session.train(msg.value)
+        elif msg.action == "reset":
+            session.reset(msg.value)
 
     # --- helpers -----------------------------------------------------------
     def _publisher(self, room: str):
@@ -86,7 +143,8 @@ class Hub:
     def _start(self, stream_id: str, source: Source, report_to: str) -> Stream:
         stream = Stream(stream_id, source, self.model_path, self._publisher(stream_id),
                         self._reporter(report_to), max_people=self.max_people,
-                        action_model=lambda: self.action_model).start()
+                        action_model=lambda: self.action_model,
+                        mirror=self._mirror_session if self.mirror_params is not None else None).start()
         self.streams[stream_id] = stream
         return stream
 
@@ -188,7 +246,7 @@ def _no_delay(wsgi_app):
 def create_app(settings: config.Settings | None = None, model_path: Path | None = None,
                server_source: Callable[[], Source] | None = None,
                recordings: dict[str, Path] | None = None,
-               library: Path | None = None) -> tuple[Flask, SocketIO, Hub]:
+               library: Path | None = None, mirror_params: Path | None = None) -> tuple[Flask, SocketIO, Hub]:
     settings = settings or config.Settings()
     app = Flask(__name__, static_folder=str(config.STATIC_DIR), template_folder=str(config.TEMPLATES_DIR))
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 0
@@ -196,7 +254,7 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
     # instead of engine.io silently dropping the connection.
     socketio = SocketIO(app, async_mode="threading", max_http_buffer_size=config.MAX_HTTP_BUFFER)
     app.wsgi_app = _no_delay(app.wsgi_app)
-    hub = Hub(socketio, model_path, server_source, recordings, settings.max_people, library)
+    hub = Hub(socketio, model_path, server_source, recordings, settings.max_people, library, mirror_params)
     pose_name = model_path.name if model_path else "none"
 
     @app.after_request
@@ -217,6 +275,12 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
     def health():
         return {"ok": True, "streams": len(hub.streams), "pose_model": pose_name}
 
+    def allowed(token: str | None) -> bool:
+        """Model controls: from this computer, or with the token given at start."""
+        if request.remote_addr in LOCAL_ADDRESSES:
+            return True
+        return bool(settings.token) and token is not None and hmac.compare_digest(token, settings.token)
+
     def emit_error(err: DemoError | str, code: str | None = None) -> None:
         socketio.emit(protocol.ERROR, protocol.error(err, code), to=request.sid)
 
@@ -226,7 +290,8 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
         if server_source is not None:
             server = {"stream": SERVER_STREAM}
         socketio.emit(protocol.HELLO, protocol.hello(server, list(hub.recordings), pose_name,
-                                                     hub.action_model, hub.action_error), to=request.sid)
+                                                     hub.action_model, hub.action_error,
+                                                     hub.mirror_layout(), hub.mirror_error), to=request.sid)
 
     @socketio.on("disconnect")
     def on_disconnect(*args):
@@ -256,6 +321,11 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
                 hub.watch(request.sid, msg.source)
             elif msg.action == "stop":
                 hub.leave(request.sid)
+            elif msg.changes_model:
+                if not allowed(msg.token):
+                    raise ForbiddenError("Model controls are refused from other devices without the token.",
+                                         "Pass the token the server was started with (--token).")
+                hub.control_model(request.sid, msg)
         except DemoError as e:
             emit_error(e)
 

@@ -146,3 +146,28 @@ def test_a_refused_camera_says_so_and_plays_the_recording(server_factory, fake_c
         page.wait_for_function("window.mirror.view.drawn > 5", timeout=15000)
     finally:
         close(pw, ctx)
+
+
+def test_the_raster_moves_and_the_model_acts_on_screen(server_factory, tmp_path):
+    srv, hub = server_factory()
+    pw, ctx, page, console = open_page(tmp_path, srv.url + "/?source=replay:default", None)
+    try:
+        page.wait_for_function("window.mirror.raster.spikesReceived > 200", timeout=20000)
+        regions = page.evaluate("window.mirror.hello.mirror.regions.map(r => r.key)")
+        assert regions == ["STS", "PF", "F5"]
+        assert page.evaluate("window.mirror.raster.regionRates.length") == 3
+        # The raster's pixels change from one moment to the next: it scrolls.
+        first = page.locator("#raster").screenshot()
+        page.wait_for_timeout(600)
+        assert page.locator("#raster").screenshot() != first
+        assert not page.is_visible("#agent-box")
+        page.evaluate("window.mirror.control('act', { class: 'grasp-to-mouth' })")
+        page.wait_for_function("window.mirror.agent && window.mirror.agent.command > 0.5", timeout=10000)
+        assert page.is_visible("#agent-box") and "Drink" in page.inner_text("#agent-label")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "page-mirror.png"))
+        page.wait_for_function("!window.mirror.agent", timeout=15000)  # the action ends by itself
+        assert not page.is_visible("#agent-box")
+    finally:
+        close(pw, ctx)
+    assert not console, console

@@ -5,11 +5,14 @@ import { connect } from "./connection.js";
 import { openCamera, FrameSender } from "./camera.js";
 import { SkeletonView } from "./skeleton.js";
 import { ActionView } from "./actions.js";
+import { RasterView } from "./raster.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const view = new SkeletonView($("view"));
 const video = $("camera");
+const raster = new RasterView($("raster"));
+const agentView = new SkeletonView($("agent"), { bone: "#e69f00", joint: "#f2f2f2", background: "rgba(0,0,0,0)" });
 const actions = new ActionView({
   label: $("action-label"), explanation: $("action-explanation"), marker: $("gauge-marker"), list: $("evidence"),
 });
@@ -25,6 +28,8 @@ const page = {
   errors: [],
   statesReceived: 0,
   view,
+  raster,
+  agent: null,             // the model's own figure while it acts
 };
 window.mirror = page;
 
@@ -61,6 +66,9 @@ async function startCamera() {
   $("source").textContent = "your camera";
 }
 
+// Lecturers (and tests) may drive the model from the console: mirror.control("act", { class: "point" }).
+page.control = (action, extra = {}) => link.control(action, extra);
+
 const link = connect({
   onConnect() {
     banner("");
@@ -74,6 +82,9 @@ const link = connect({
     page.hello = h;
     view.setEdges(h.edges);
     actions.setClasses(h.classes || []);
+    agentView.setEdges(h.edges);
+    raster.setLayout(h.mirror);
+    if (h.mirror_error) console.warn(`the mirror model is off: ${h.mirror_error}`);
     if (h.actions_error) {
       console.warn(`action recognition is off: ${h.actions_error}`);
       banner(`Action recognition is off: ${h.actions_error}`);
@@ -94,6 +105,8 @@ const link = connect({
     }
     page.landmarks = s.person ? new Float32Array(s.person.landmarks) : null;
     actions.update(s.action);
+    raster.push(s.mirror);
+    showAgent(s.agent);
     if (s.image) {
       const bitmap = await createImageBitmap(new Blob([s.image], { type: "image/jpeg" }));
       page.picture?.close?.();
@@ -118,6 +131,30 @@ const link = connect({
   },
 });
 
+// The agent is filmed whole from afar: show the part of the picture around it, fixed for
+// the whole performance (a crop that followed every frame would make the figure breathe).
+function agentCrop(lm) {
+  let x0 = 1, y0 = 1, x1 = 0, y1 = 0;
+  for (let i = 0; i < 33; i++) {
+    x0 = Math.min(x0, lm[i * 4]); x1 = Math.max(x1, lm[i * 4]);
+    y0 = Math.min(y0, lm[i * 4 + 1]); y1 = Math.max(y1, lm[i * 4 + 1]);
+  }
+  const h = y1 - y0, cx = (x0 + x1) / 2;
+  // Room for arms raised overhead and held out to the side.
+  return [cx - 0.75 * h, y0 - 0.3 * h, cx + 0.75 * h, y1 + 0.05 * h];
+}
+
+function showAgent(agent) {
+  const fresh = agent && (!page.agent || page.agent.action !== agent.action || agent.phase < page.agent.phase);
+  page.agent = agent ? { ...agent, landmarks: new Float32Array(agent.landmarks), crop: page.agent?.crop } : null;
+  if (fresh) page.agent.crop = agentCrop(page.agent.landmarks);
+  $("agent-box").hidden = !agent;
+  if (agent) {
+    const cls = (page.hello?.classes || []).find((c) => c.name === agent.action);
+    $("agent-label").textContent = `The model acts: ${cls ? cls.label : agent.action}`;
+  }
+}
+
 function render() {
   if (page.mode === "camera") { page.picW = video.videoWidth; page.picH = video.videoHeight; }
   view.draw({
@@ -125,6 +162,10 @@ function render() {
     landmarks: page.landmarks, mirrored: page.mode === "camera",
     box: page.state?.person?.box, others: page.state?.person?.others,
   });
+  raster.draw();
+  if (page.agent) {
+    agentView.draw({ picture: false, picW: 640, picH: 480, landmarks: page.agent.landmarks, crop: page.agent.crop });
+  }
   requestAnimationFrame(render);
 }
 requestAnimationFrame(render);

@@ -4,8 +4,9 @@
 const MIN_VISIBILITY = 0.5;
 
 export class SkeletonView {
-  constructor(canvas) {
+  constructor(canvas, { bone = "#56b4e9", joint = "#f0e442", background = "#0b0d12" } = {}) {
     this.canvas = canvas;
+    this.colours = { bone, joint, background };
     this.ctx = canvas.getContext("2d");
     this.edges = [];
     this.drawn = 0;          // frames that showed a skeleton (read by tests)
@@ -26,18 +27,26 @@ export class SkeletonView {
     return { x: (cw - srcW * s) / 2, y: (ch - srcH * s) / 2, w: srcW * s, h: srcH * s };
   }
 
-  draw({ picture, picW, picH, landmarks, box, others, mirrored }) {
+  // crop: [x0, y0, x1, y1] of the picture to show (normalised), for a figure filmed from afar.
+  draw({ picture, picW, picH, landmarks, box, others, mirrored, crop }) {
     this.resize();
     const ctx = this.ctx;
-    ctx.fillStyle = "#0b0d12";
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.fillStyle = this.colours.background;
     ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
     if (!picW || !picH) { picW = 4; picH = 3; }
-    const fit = this.fit(picW, picH);
+    let fit = this.fit(picW, picH);
+    if (crop) {
+      const [x0, y0, x1, y1] = crop;
+      const inner = this.fit((x1 - x0) * picW, (y1 - y0) * picH);
+      const w = inner.w / (x1 - x0), h = inner.h / (y1 - y0);
+      fit = { x: inner.x - x0 * w, y: inner.y - y0 * h, w, h };
+    }
     ctx.save();
     if (mirrored) { ctx.translate(this.canvas.width, 0); ctx.scale(-1, 1); fit.x = this.canvas.width - fit.x - fit.w; }
     if (picture) {
       ctx.drawImage(picture, fit.x, fit.y, fit.w, fit.h);
-    } else {
+    } else if (picture !== false) {
       ctx.strokeStyle = "#2a3040";
       ctx.strokeRect(fit.x, fit.y, fit.w, fit.h);
     }
@@ -67,7 +76,7 @@ export class SkeletonView {
     const unit = Math.max(2, box.h / 180);
     ctx.lineCap = "round";
     ctx.lineWidth = unit * 1.6;
-    ctx.strokeStyle = "#56b4e9";
+    ctx.strokeStyle = this.colours.bone;
     ctx.beginPath();
     for (const [a, b] of this.edges) {
       if (!ok(a) || !ok(b)) continue;
@@ -75,7 +84,7 @@ export class SkeletonView {
       ctx.lineTo(px(b), py(b));
     }
     ctx.stroke();
-    ctx.fillStyle = "#f0e442";
+    ctx.fillStyle = this.colours.joint;
     for (let i = 0; i < 33; i++) {
       if (!ok(i)) continue;
       ctx.beginPath();

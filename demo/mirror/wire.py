@@ -1,0 +1,66 @@
+"""The mirror population's activity in `state`, packed small (nengo-gui style).
+
+Rates go as one byte per unit (0..255 of r_max); spikes as two parallel
+binary arrays, unit index (uint16 little-endian) and time within the step
+(uint8, 0..255 of dt). The whole `mirror` object stays within
+MAX_BYTES for 200 units: beyond a spike budget, a random subset is sent and
+the number left out reported, so a burst never bloats a message. The agent's
+figure travels beside it (state.agent). This module packs and unpacks; it
+must not step the model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .session import Snapshot
+
+MAX_BYTES = 2048        # the mirror object per state, binary and fields together
+FIELDS_BYTES = 256      # what the scalar fields take, at most (checked by the tests)
+SPIKE_BYTES = 3         # uint16 unit + uint8 time
+
+
+def spike_budget(units: int) -> int:
+    return max(0, (MAX_BYTES - FIELDS_BYTES - units) // SPIKE_BYTES)
+
+
+def pack(snap: Snapshot, r_max: float) -> dict:
+    step = snap.step
+    rates = np.clip(np.rint(step.rates * (255.0 / r_max)), 0, 255).astype(np.uint8)
+    units, times = step.spike_units, step.spike_times
+    budget = spike_budget(len(rates))
+    left_out = max(0, len(units) - budget)
+    if left_out:  # spikes come in random order, so the first `budget` are a fair sample
+        units, times = units[:budget], times[:budget]
+    obs = snap.observation
+    return {
+        "t": round(step.t, 4),
+        "dt": round(step.dt, 4),
+        "rates": rates.tobytes(),
+        "spike_units": units.astype("<u2").tobytes(),
+        "spike_times": np.minimum(times * 256, 255).astype(np.uint8).tobytes(),
+        "left_out": left_out,
+        "gate": round(step.gate, 3),
+        "learning": snap.learning,
+        "learned": step.learned,
+        "training": snap.training,
+        "seen_phase": None if obs.phase is None else round(obs.phase, 2),
+        "acting": None if snap.agent is None else snap.agent.action,
+    }
+
+
+def agent(snap: Snapshot) -> dict | None:
+    """The model's own figure, drawn beside the visitor's."""
+    a = snap.agent
+    if a is None:
+        return None
+    return {"action": a.action, "phase": round(a.phase, 3), "command": round(a.command, 3),
+            "landmarks": np.ascontiguousarray(a.landmarks, "<f4").tobytes()}
+
+
+def unpack(msg: dict, r_max: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(rates in Hz, spike units, spike times 0..1): the inverse of pack(), for clients and tests."""
+    rates = np.frombuffer(msg["rates"], np.uint8) * (r_max / 255.0)
+    units = np.frombuffer(msg["spike_units"], "<u2").astype(int)
+    times = (np.frombuffer(msg["spike_times"], np.uint8) + 0.5) / 256.0
+    return rates, units, times
