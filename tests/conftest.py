@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 
 from demo import jpeg, pose_models
+from demo.__main__ import main
+from demo.actions import Library
+from demo.extract import extract_many
 from demo.server import create_app
 from demo.server_thread import ServerThread
 
@@ -112,3 +117,44 @@ def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02) -> bool:
             return True
         time.sleep(interval)
     return predicate()
+
+
+# --- BIISC: real people, labelled actions ---------------------------------------------
+ACTIONS = ["DRIN", "CALL", "WIPE", "SCRA", "WAVE", "STRE", "COUG", "SNEE"]
+GOAL = {"DRIN": 1, "CALL": 1, "WIPE": 1, "SCRA": 1, "WAVE": 0, "STRE": 0}
+NAME = re.compile(r"S(\d+)_._(\w{4})_(\w{3})_(\w{3})")
+
+
+@pytest.fixture(scope="session")
+def biisc_clips(pose_model):
+    """Every BIISC clip here, its landmarks extracted once (cached across runs)."""
+    videos = sorted(BIISC.glob("*.avi"))
+    if len(videos) < 400:
+        pytest.skip("the BIISC clips are not in the shared data folder")
+    recs = extract_many(videos, pose_model)
+    out = []
+    for v, rec in zip(videos, recs, strict=True):
+        m = NAME.match(v.name)
+        out.append({"path": v, "subject": int(m.group(1)), "action": m.group(2), "rec": rec})
+    return out
+
+
+def build_library(tmp_path, clips, per_class: int | None = None, seed: int = 0) -> Library:
+    """A library made the way a developer would: `actions add` per class, from videos."""
+    rng = np.random.default_rng(seed)
+    lib = tmp_path / f"biisc-{per_class}"
+    for action in ACTIONS:
+        files = [c["path"] for c in clips if c["subject"] <= 5 and c["action"] == action]
+        if per_class:
+            files = [files[i] for i in rng.choice(len(files), per_class, replace=False)]
+        kind = "--goal-directed" if GOAL.get(action) else "--meaningless"
+        assert main(["actions", "add", action.lower(), kind, "--library", str(lib), *map(str, files)]) == 0
+    return Library(lib)
+
+
+
+
+@pytest.fixture(scope="session")
+def biisc_library(tmp_path_factory, biisc_clips) -> Library:
+    """Every S001-S005 clip, added class by class with `actions add` (made once per test run)."""
+    return build_library(tmp_path_factory.mktemp("biisc"), biisc_clips)

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 from dataclasses import replace
 
 import numpy as np
-import pytest
 
 from demo import features, pose_models, recogniser, virtual_actor
 from demo.__main__ import main
@@ -25,38 +23,7 @@ from demo.descriptor import describe
 from demo.extract import extract_many
 from demo.landmarks import Pose
 
-from conftest import BIISC
-
-ACTIONS = ["DRIN", "CALL", "WIPE", "SCRA", "WAVE", "STRE", "COUG", "SNEE"]
-GOAL = {"DRIN": 1, "CALL": 1, "WIPE": 1, "SCRA": 1, "WAVE": 0, "STRE": 0}
-NAME = re.compile(r"S(\d+)_._(\w{4})_(\w{3})_(\w{3})")
-
-
-@pytest.fixture(scope="module")
-def biisc_clips(pose_model):
-    """Every BIISC clip here, its landmarks extracted once (cached across runs)."""
-    videos = sorted(BIISC.glob("*.avi"))
-    if len(videos) < 400:
-        pytest.skip("the BIISC clips are not in the shared data folder")
-    recs = extract_many(videos, pose_model)
-    out = []
-    for v, rec in zip(videos, recs, strict=True):
-        m = NAME.match(v.name)
-        out.append({"path": v, "subject": int(m.group(1)), "action": m.group(2), "rec": rec})
-    return out
-
-
-def build_library(tmp_path, clips, per_class: int | None = None, seed: int = 0) -> Library:
-    """A library made the way a developer would: `actions add` per class, from videos."""
-    rng = np.random.default_rng(seed)
-    lib = tmp_path / f"biisc-{per_class}"
-    for action in ACTIONS:
-        files = [c["path"] for c in clips if c["subject"] <= 5 and c["action"] == action]
-        if per_class:
-            files = [files[i] for i in rng.choice(len(files), per_class, replace=False)]
-        kind = "--goal-directed" if GOAL.get(action) else "--meaningless"
-        assert main(["actions", "add", action.lower(), kind, "--library", str(lib), *map(str, files)]) == 0
-    return Library(lib)
+from conftest import GOAL, build_library
 
 
 def judge(model, clips):
@@ -72,8 +39,8 @@ def judge(model, clips):
     return acc, bal, (float(np.median(decided)) if decided else None)
 
 
-def test_unseen_people_with_a_full_library(tmp_path, biisc_clips):
-    model = recogniser.fit(build_library(tmp_path, biisc_clips))
+def test_unseen_people_with_a_full_library(biisc_library, biisc_clips):
+    model = recogniser.fit(biisc_library)
     acc, bal, early = judge(model, [c for c in biisc_clips if c["subject"] > 5])
     print(f"8-way {acc:.3f}, goal vs meaningless {bal:.3f}, decided at {early:.2f}")
     assert acc >= 0.66       # issue target 0.80: not met yet (measured 0.70)

@@ -96,14 +96,21 @@ class Agent:
         self.examples = examples
         self.rng = np.random.default_rng(seed)
         self.current: Performance | None = None
+        self.last: Performance | None = None  # the latest performance, kept after it ends
         self.started = 0.0
+
+    def can_perform(self, action: str) -> bool:
+        if action in virtual_actor.SCRIPTS:
+            return True
+        rec = self.examples(action) if self.examples is not None else None
+        return rec is not None and bool(rec.seen.any())
 
     @property
     def busy(self) -> bool:
         return self.current is not None
 
     def act(self, action: str, t: float) -> Performance:
-        self.current = perform(action, self.rng, self.examples)
+        self.current = self.last = perform(action, self.rng, self.examples)
         self.started = t
         return self.current
 

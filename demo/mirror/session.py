@@ -13,6 +13,7 @@ This module must not know about sockets or pages.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from .inputs import Execution, Observation, observe
 from .model import MirrorModel, Step
 from .params import Params
 from .population import Population, actions_of, build
+
+log = logging.getLogger(__name__)
 
 TRAINING_MODES = ("off", "imitation", "counter")
 WEIGHTS = ("default", "untrained")
@@ -77,6 +80,10 @@ class Session:
         if action is not None and action not in self.names:
             raise MirrorCommandError(f"The model has no action {action!r}.",
                                      f"Choose one of: {', '.join(self.names)}.")
+        if action is not None and not self.agent.can_perform(action):
+            raise MirrorCommandError(f"The model cannot act out {action!r}: the virtual actor has no script "
+                                     "for it and the class has no example with a person in view.",
+                                     "Record an example of it (python -m demo actions add).")
         self._queue(lambda t: self.agent.act(action, t) if action else self.agent.stop())
 
     def set_learning(self, on: bool) -> None:
@@ -108,7 +115,10 @@ class Session:
         with self._lock:
             commands, self._commands = self._commands, []
         for fn in commands:
-            fn(t)
+            try:
+                fn(t)
+            except Exception:  # checked when queued; should one still fail, the stream goes on
+                log.exception("a mirror model command failed")
 
     # --- the frame ----------------------------------------------------------------
     def _answer(self, t: float, recognition) -> None:
@@ -134,7 +144,8 @@ class Session:
         if seen is None or seen not in self.names:
             return
         target = seen if self.training == "imitation" else counter_map(self.names).get(seen, seen)
-        self.agent.act(target, t)
+        if self.agent.can_perform(target):
+            self.agent.act(target, t)
 
     def update(self, t: float, recognition) -> Snapshot:
         """One frame: what the recogniser says (None: nobody in view) at stream time t."""
