@@ -15,7 +15,7 @@ from pathlib import Path
 from . import config
 from .errors import DemoError
 
-COMMANDS = ("run", "models", "extract", "mocap", "bench", "actions", "classify", "eval", "skeletons")
+COMMANDS = ("run", "models", "extract", "mocap", "bench", "actions", "classify", "eval", "skeletons", "model")
 
 
 def _pose_arg(p: argparse.ArgumentParser) -> None:
@@ -106,10 +106,18 @@ def build_parser() -> argparse.ArgumentParser:
     library_arg(sk)
     sk.add_argument("--data", type=Path, required=True, help="folder with msr-action3d/, utkinect/, gtu/")
 
+    mdl = sub.add_parser("model", help="the mirror-unit model: plot its typical responses")
+    mdl_sub = mdl.add_subparsers(dest="model_cmd", required=True)
+    mplot = mdl_sub.add_parser("plot", help="draw typical responses as a PNG")
+    library_arg(mplot)
+    mplot.add_argument("-o", "--out", type=Path, default=Path("mirror-model.png"), help="PNG to write")
+    mplot.add_argument("--params", type=Path, help="parameters file (default: models/mirror/params.toml)")
+
     bench = sub.add_parser("bench", help="measure pose, pipeline and round-trip speed")
     _pose_arg(bench)
     bench.add_argument("--video", type=Path, help="clip to measure on (default: a bundled test clip)")
     bench.add_argument("--frames", type=int, default=150, help="frames per measurement")
+    bench.add_argument("--only", choices=["mirror"], help="measure only this part (no pose model needed)")
     return parser
 
 
@@ -149,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
             from .kinect import report
             from .recogniser import fit
             print(json.dumps(report(args.data, fit(Library(args.library))), indent=2))
+            return 0
+        if args.command == "model":
+            from .mirror.plot import plot
+            print(f"wrote {plot(args.out, args.library, args.params)}")
             return 0
         if args.command == "bench":
             from .bench import run_bench

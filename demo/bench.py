@@ -147,7 +147,55 @@ def bench_recogniser() -> tuple[list[float], float]:
     return times, time.perf_counter() - t0
 
 
+def bench_mirror(steps: int = 5000) -> dict:
+    """One step of the mirror units (200 units and the shipped population), and the stream's whole share."""
+    from .mirror import params as mparams
+    from .mirror import wire
+    from .mirror.inputs import Execution, Observation
+    from .mirror.model import MirrorModel
+    from .mirror.population import Action, build
+    from .mirror.session import Session
+
+    p = mparams.load()
+    out = {}
+    rng = np.random.default_rng(0)
+    for name, actions in (("200", [Action(f"a{i}", f"A{i}", i % 3 != 0) for i in range(10)]),
+                          ("shipped", None)):
+        if actions is None:
+            from .actions import Library
+            from .mirror.population import actions_of
+            actions = actions_of(Library())
+        pop = build(p, actions)
+        model = MirrorModel(pop)
+        k = len(actions)
+        times = []
+        for i in range(steps):
+            # A movement seen for 2 s in every 3, the model acting in half of them: busy, realistic input.
+            seeing = (i // 30) % 3 != 2
+            obs = Observation(rng.dirichlet(np.ones(k)), 0.8, True) if seeing else Observation.nothing(k)
+            exe = Execution(i % k, 1.0) if (i // 45) % 2 else Execution()
+            t0 = time.perf_counter()
+            model.step(i / 15, obs, exe)
+            times.append((time.perf_counter() - t0) * 1000)
+        out[name] = (pop.size, pct(times, 50), pct(times, 95))
+    session = Session(actions, p)
+    frame = []
+    for i in range(steps // 5):
+        if i % 60 == 0:
+            session.act(actions[(i // 60) % len(actions)].name)
+        t0 = time.perf_counter()
+        snap = session.update(i / 15, None)
+        wire.pack(snap, p.dynamics.r_max)
+        wire.agent(snap)
+        frame.append((time.perf_counter() - t0) * 1000)
+    out["frame"] = (session.population.size, pct(frame, 50), pct(frame, 95))
+    return out
+
+
 def run_bench(args: argparse.Namespace) -> int:
+    if args.only == "mirror":
+        print_mirror(bench_mirror())
+        return 0
     model = pose_models.resolve(args.pose_model)
     clip = args.video or DEFAULT_CLIP
     if not Path(clip).is_file():
@@ -177,6 +225,15 @@ def run_bench(args: argparse.Namespace) -> int:
     print(f"features + recogniser  {np.median(rec_ms):6.3f} ms median  {pct(rec_ms, 95):6.3f} ms p95 per frame "
           f"(shipped library, {len(rec_ms)} frames)")
     print(f"new class from 5 examples: usable after {train_s:.2f} s (retraining the whole shipped library)")
+    print_mirror(bench_mirror())
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS          {rss:6.0f} MB")
     return 0
+
+
+def print_mirror(m: dict) -> None:
+    for name in ("200", "shipped"):
+        size, med, p95 = m[name]
+        print(f"mirror step, {size} units  {med:6.3f} ms median  {p95:6.3f} ms p95")
+    size, med, p95 = m["frame"]
+    print(f"mirror per frame (step, agent, packing; {size} units)  {med:6.3f} ms median  {p95:6.3f} ms p95")

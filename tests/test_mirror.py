@@ -340,3 +340,22 @@ def test_a_new_class_gets_units_and_keeps_what_was_learned(shipped, params, seen
 
 def names_without(names, name):
     return [n for n in names if n != name]
+
+
+def test_model_plot_command_draws_typical_responses(tmp_path):
+    from demo.__main__ import main
+
+    out = tmp_path / "model.png"
+    assert main(["model", "plot", "-o", str(out)]) == 0
+    import matplotlib.image
+
+    img = matplotlib.image.imread(out)
+    assert img.shape[0] > 600 and img.shape[1] > 1000 and img.std() > 0.05
+
+
+def test_bench_reports_the_mirror_step(capsys):
+    from demo.__main__ import main
+
+    assert main(["bench", "--only", "mirror"]) == 0
+    out = capsys.readouterr().out
+    assert "mirror step, 204 units" in out and "ms median" in out
