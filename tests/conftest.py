@@ -64,10 +64,10 @@ def server_factory(pose_model):
     """Start real servers on free ports; stopped (with their streams) after the test."""
     started = []
 
-    def start(**kwargs):
+    def start(host: str = "127.0.0.1", **kwargs):
         kwargs.setdefault("model_path", pose_model)
         app, socketio, hub = create_app(**kwargs)
-        srv = ServerThread(app).start()
+        srv = ServerThread(app, host=host).start()
         started.append((srv, hub))
         return srv, hub
 
@@ -75,6 +75,19 @@ def server_factory(pose_model):
     for srv, hub in started:
         hub.stop_all()
         srv.stop()
+
+
+def lan_address() -> str | None:
+    """This machine's address on its network (not loopback), to act as 'another device'."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("192.0.2.254", 9))  # no packet is sent: this only picks the outgoing interface
+            address = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
 
 
 def free_port() -> int:

@@ -239,3 +239,58 @@ def test_a_broken_action_library_turns_recognition_off_not_the_server(server_fac
         assert c.states[-1]["action"] is None and c.states[-1]["person"]
     finally:
         c.close()
+
+
+def test_model_controls_drive_the_watched_streams_model(server):
+    _, _, connect = server
+    c = connect()
+    layout = c.events["hello"][0]["mirror"]
+    assert [r["key"] for r in layout["regions"]] == ["STS", "PF", "F5"] and 100 <= len(layout["region"]) <= 200
+    c.sio.emit("control", {"action": "act", "class": "point"})  # nothing watched yet
+    assert wait_for(lambda: c.errors, 5) and "watch" in c.errors[-1]["fix"]
+    c.sio.emit("control", {"action": "watch", "source": "replay:default"})
+    assert wait_for(lambda: len(c.states) >= 3, 10)
+    m = c.states[-1]["mirror"]
+    assert len(m["rates"]) == len(layout["region"]) and m["learning"] is False and m["training"] == "off"
+    c.sio.emit("control", {"action": "act", "class": "grasp-to-mouth"})
+    assert wait_for(lambda: any(s["agent"] for s in c.states[-5:]), 10)
+    agent = next(s["agent"] for s in reversed(c.states) if s["agent"])
+    assert agent["action"] == "grasp-to-mouth" and len(agent["landmarks"]) == 33 * 4 * 4
+    c.sio.emit("control", {"action": "learning", "on": True})
+    c.sio.emit("control", {"action": "train", "mode": "counter"})
+    assert wait_for(lambda: (c.states[-1]["mirror"]["learning"], c.states[-1]["mirror"]["training"])
+                    == (True, "counter"), 10)
+    c.sio.emit("control", {"action": "reset", "weights": "untrained"})
+    before = len(c.errors)
+    for bad in ({"action": "act", "class": "juggle"}, {"action": "learning", "on": "yes"},
+                {"action": "train", "mode": "sideways"}, {"action": "reset", "weights": 3},
+                {"action": "train"}):
+        c.sio.emit("control", bad)
+    assert wait_for(lambda: len(c.errors) >= before + 5, 5)
+    assert all(e["code"] in ("bad_message", "bad_control") for e in c.errors[before:])
+    n = len(c.states)
+    assert wait_for(lambda: len(c.states) > n + 5, 10)  # the stream goes on
+
+
+def test_model_controls_from_another_device_need_the_token(server_factory):
+    from demo.config import Settings
+
+    from conftest import lan_address
+
+    address = lan_address()
+    if address is None:
+        pytest.skip("this machine has no network address besides loopback")
+    srv, hub = server_factory(host="0.0.0.0", settings=Settings(token="s3cret"))
+    c = Client(f"http://{address}:{srv.port}")
+    try:
+        c.sio.emit("control", {"action": "watch", "source": "replay:default"})  # watching needs no token
+        assert wait_for(lambda: len(c.states) >= 3, 10)
+        for token in (None, "guess"):
+            c.sio.emit("control", {"action": "act", "class": "point", **({"token": token} if token else {})})
+            assert wait_for(lambda: c.errors and c.errors[-1]["code"] == "forbidden", 5)
+            c.events["error"].clear()
+        c.sio.emit("control", {"action": "act", "class": "point", "token": "s3cret"})
+        assert wait_for(lambda: any(s["agent"] for s in c.states[-5:]), 10)
+        assert not c.errors
+    finally:
+        c.close()
