@@ -153,11 +153,11 @@ class Stream:
             self._mirror_model = model
             return self.mirror
 
-    def _mirror(self, t: float, recognition) -> tuple[dict | None, dict | None]:
+    def _mirror(self, t: float, recognition, present: bool) -> tuple[dict | None, dict | None]:
         session = self.mirror_session()
         if session is None:
             return None, None
-        snap = session.update(t, recognition)
+        snap = session.update(t, recognition, present)
         return wire.pack(snap, session.params.dynamics.r_max), wire.agent(snap)
 
     def status(self) -> dict:
@@ -194,7 +194,7 @@ class Stream:
         recognition = self._recognise(pose)
         after_recognise = time.perf_counter()
         timings["recognise"] = (after_recognise - after_pose) * 1000.0
-        mirror, agent = self._mirror(frame.t, recognition)
+        mirror, agent = self._mirror(frame.t, recognition, pose.seen)
         after_mirror = time.perf_counter()
         timings["mirror"] = (after_mirror - after_recognise) * 1000.0
         image = None

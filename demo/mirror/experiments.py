@@ -66,7 +66,10 @@ def observations(model: Model, rec: Recording, names: list[str]) -> list[tuple[f
 
 
 class Runner:
-    """Keeps the clock and runs trials back to back on one Session."""
+    """Keeps the clock and runs trials back to back on one Session.
+
+    Between trials the demonstrator stands still in view (present, not moving),
+    so the kiosk's attract mode and forgetting never start mid-experiment."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -74,11 +77,11 @@ class Runner:
         self.trace = Trace()
 
     def rest(self, seconds: float = REST) -> None:
-        """Nobody in view for a while."""
+        """Nothing happens for a while (the demonstrator stands still)."""
         end = self.t + seconds
         while self.t < end:
             self.t += STEP
-            self.trace.add(self.session.update(self.t, None), None)
+            self.trace.add(self.session.update(self.t, None, present=True), None)
 
     def watch(self, frames: list[tuple[float, Observation, object]], label: str | None) -> None:
         """Play a seen clip (in a training mode the agent answers it)."""
@@ -91,10 +94,10 @@ class Runner:
         """The agent performs `action` with nothing seen."""
         self.session.act(action)
         self.t += STEP
-        self.trace.add(self.session.update(self.t, None), None)
+        self.trace.add(self.session.update(self.t, None, present=True), None)
         while self.session.agent.busy:
             self.t += STEP
-            self.trace.add(self.session.update(self.t, None), None)
+            self.trace.add(self.session.update(self.t, None, present=True), None)
 
 
 def _moved(recognition, offset: float):

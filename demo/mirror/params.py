@@ -55,6 +55,13 @@ class Learning:
 
 
 @dataclass(frozen=True)
+class Kiosk:
+    attract_after: float
+    attract_pause: float
+    reset_after: float
+
+
+@dataclass(frozen=True)
 class Region:
     key: str
     label: str
@@ -82,6 +89,7 @@ class Params:
     dynamics: Dynamics
     inputs: Inputs
     learning: Learning
+    kiosk: Kiosk
     regions: tuple[Region, ...]
     types: tuple[UnitType, ...]
 
@@ -136,6 +144,7 @@ def parse(path: Path, data: dict) -> Params:
     learning = _numbers(path, data, "learning", Learning, {"rate": _non_negative, "untrained": _non_negative})
     if learning.untrained >= 1.0:
         raise ParamsError(f"{path}: 'learning.untrained' must be below 1 (a trained weight).", _FIX)
+    kiosk = _numbers(path, data, "kiosk", Kiosk, {})
     regions = _records(path, data, "regions", Region,
                        {"key": str, "label": str, "name": str, "role": str, "tau": _NUM},
                        {"tau": _positive, "key": bool})
@@ -149,7 +158,7 @@ def parse(path: Path, data: dict) -> Params:
         if t.plastic and t.observe in ("none", "motion"):
             raise ParamsError(f"{path}: 'types[{i}]' ({t.key}) is plastic but has no action-specific seen input.",
                               "Set observe to \"strict\" or \"broad\", or plastic to false.")
-    return Params(seed, dynamics, inputs, learning, regions, types)
+    return Params(seed, dynamics, inputs, learning, kiosk, regions, types)
 
 
 def load(path: Path | None = None) -> Params:

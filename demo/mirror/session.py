@@ -44,6 +44,7 @@ class Snapshot:
     agent: AgentFrame | None
     training: str
     learning: bool
+    attract: bool = False       # nobody in view for a while: the model acts to invite visitors
 
 
 def counter_map(names: list[str]) -> dict[str, str]:
@@ -62,6 +63,11 @@ class Session:
         self.training = "off"
         self._answered: float | None = None  # onset of the long seen movement the agent answered
         self._was_moving = False
+        self.attracting = False
+        self._absent_since: float | None = None
+        self._forgotten = False
+        self._next_attract: float | None = None
+        self._attract_turn = 0
         self._seen_label: str | None = None
         self._commands: list = []
         self._lock = threading.Lock()
@@ -147,9 +153,51 @@ class Session:
         if self.agent.can_perform(target):
             self.agent.act(target, t)
 
-    def update(self, t: float, recognition) -> Snapshot:
-        """One frame: what the recogniser says (None: nobody in view) at stream time t."""
+    def attract_actions(self) -> list[str]:
+        """What the model performs to invite visitors: goal-directed actions, then one aimless one."""
+        pop = self.population
+        goal = [a.name for a in pop.actions if a.goal_directed and self.agent.can_perform(a.name)]
+        aimless = [a.name for a in pop.actions if not a.goal_directed and self.agent.can_perform(a.name)]
+        return goal + aimless[:1]
+
+    def _kiosk(self, t: float, present: bool) -> None:
+        """Attract mode and forgetting the last visitor, from how long nobody has been in view."""
+        k = self.params.kiosk
+        if present:
+            self._absent_since = None
+            self._forgotten = False
+            if self.attracting:
+                self.attracting = False
+                self.agent.stop()
+            return
+        if self._absent_since is None:
+            self._absent_since = t
+        away = t - self._absent_since
+        if away >= k.reset_after and not self._forgotten:
+            self.model.reset("default")
+            self.model.learning = False
+            self.training = "off"
+            self._forgotten = True
+        if away < k.attract_after or self.training != "off":
+            return
+        if not self.attracting:
+            self.attracting = True
+            self._next_attract = t
+        if self.agent.busy:
+            self._next_attract = None
+            return
+        if self._next_attract is None:
+            self._next_attract = t + k.attract_pause
+        actions = self.attract_actions()
+        if t >= self._next_attract and actions:
+            self.agent.act(actions[self._attract_turn % len(actions)], t)
+            self._attract_turn += 1
+
+    def update(self, t: float, recognition, present: bool | None = None) -> Snapshot:
+        """One frame at stream time t: what the recogniser says (None: nothing), and whether
+        anyone is in view (default: whether there is a recognition at all)."""
         self._apply_commands(t)
+        self._kiosk(t, recognition is not None if present is None else present)
         self._answer(t, recognition)
         return self.step(t, observe(recognition, self.names))
 
@@ -161,4 +209,4 @@ class Session:
         if frame is not None and frame.action in self.names:
             exe = Execution(self.names.index(frame.action), frame.command, frame.phase)
         step = self.model.step(t, obs, exe)
-        return Snapshot(step, obs, exe, frame, self.training, self.model.learning)
+        return Snapshot(step, obs, exe, frame, self.training, self.model.learning, self.attracting)

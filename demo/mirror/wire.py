@@ -46,6 +46,7 @@ def pack(snap: Snapshot, r_max: float) -> dict:
         "training": snap.training,
         "seen_phase": None if obs.phase is None else round(obs.phase, 2),
         "acting": None if snap.agent is None else snap.agent.action,
+        "attract": snap.attract,
     }
 
 
