@@ -269,7 +269,11 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
 
     @app.route("/")
     def index():
-        return render_template("index.html", protocol_version=config.PROTOCOL_VERSION)
+        return render_template("index.html", protocol_version=config.PROTOCOL_VERSION, mode="kiosk")
+
+    @app.route("/lecture")
+    def lecture():
+        return render_template("index.html", protocol_version=config.PROTOCOL_VERSION, mode="lecture")
 
     @app.route("/health")
     def health():

@@ -1,5 +1,6 @@
 // The recogniser's view: current action, goal-directed gauge, evidence bars.
 // Built once from the classes in `hello`; updated from each `state.action`.
+import { t, classLabel } from "./i18n.js";
 
 export class ActionView {
   constructor({ label, explanation, marker, list }) {
@@ -16,7 +17,7 @@ export class ActionView {
       if (c.goal_directed && !c.idle) li.classList.add("goal");
       const name = document.createElement("span");
       name.className = "name";
-      name.textContent = c.label;
+      name.textContent = classLabel(c);
       const bar = document.createElement("span");
       bar.className = "bar";
       const fill = document.createElement("span");
@@ -35,8 +36,9 @@ export class ActionView {
     const byName = Object.fromEntries(this.classes.map((c) => [c.name, c]));
     const shown = action.moving ? action.label : action.last;
     const cls = shown ? byName[shown] : null;
-    this.el.label.textContent = action.moving ? (cls ? cls.label : "…") : (cls ? `${cls.label} (just now)` : "–");
-    this.el.explanation.textContent = cls ? cls.explanation : "Move your arms: reach for something, or wave.";
+    const label = cls ? classLabel(cls) : null;
+    this.el.label.textContent = action.moving ? (label || "…") : (label ? t("action.just_now", { label }) : "–");
+    this.el.explanation.textContent = cls ? cls.explanation : t("action.hint");
     action.scores.forEach((p, i) => { if (this.fills[i]) this.fills[i].style.width = `${Math.round(p * 100)}%`; });
     this.el.marker.style.left = `${Math.round((action.moving ? action.goal : 0.5) * 100)}%`;
   }

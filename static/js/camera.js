@@ -30,7 +30,11 @@ export class FrameSender {
     this.busy = false;
     this.lastMediaTime = -1;
     this.sent = 0;
+    this.stopped = false;
   }
+
+  // Stop sending (the page switched to another source); the camera itself stays open.
+  stop() { this.stopped = true; clearInterval(this.timer); }
 
   // A state for frame `id` acknowledges every earlier frame too: frames the
   // server dropped never get their own state.
@@ -41,14 +45,14 @@ export class FrameSender {
   start() {
     const v = this.video;
     if ("requestVideoFrameCallback" in HTMLVideoElement.prototype) {
-      const onFrame = (_now, meta) => { this.offer(meta.mediaTime); v.requestVideoFrameCallback(onFrame); };
+      const onFrame = (_now, meta) => { if (this.stopped) return; this.offer(meta.mediaTime); v.requestVideoFrameCallback(onFrame); };
       v.requestVideoFrameCallback(onFrame);
     } else {
-      const poll = () => { this.offer(v.currentTime); requestAnimationFrame(poll); };
+      const poll = () => { if (this.stopped) return; this.offer(v.currentTime); requestAnimationFrame(poll); };
       requestAnimationFrame(poll);
     }
     // A lost answer (server restart) must not block sending for ever.
-    setInterval(() => { if (this.inFlight > 0 && performance.now() - this.lastSentAt > 2000) this.lastAcked = this.nextId - 1; }, 1000);
+    this.timer = setInterval(() => { if (this.inFlight > 0 && performance.now() - this.lastSentAt > 2000) this.lastAcked = this.nextId - 1; }, 1000);
   }
 
   async offer(mediaTime) {

@@ -1,4 +1,4 @@
-// The kiosk page: chooses the source, wires the connection to the views.
+// The kiosk and lecture page: chooses the source, wires the connection to the views.
 // Default: this browser's camera; without one, the server's source or a
 // bundled recording, so the page always shows something.
 import { connect } from "./connection.js";
@@ -6,16 +6,25 @@ import { openCamera, FrameSender } from "./camera.js";
 import { SkeletonView } from "./skeleton.js";
 import { ActionView } from "./actions.js";
 import { RasterView } from "./raster.js";
+import { BrainView } from "./brain.js";
+import { SpikeSound } from "./sound.js";
+import { story } from "./story.js";
+import { setLanguage, t, classLabel } from "./i18n.js";
+import { LectureControls } from "./lecture.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
+await setLanguage(params.get("lang") || "en");
+const lecture = document.body.dataset.mode === "lecture";
 const view = new SkeletonView($("view"));
 const video = $("camera");
 const raster = new RasterView($("raster"));
+const brain = new BrainView($("brain"));
 const agentView = new SkeletonView($("agent"), { bone: "#e69f00", joint: "#f2f2f2", background: "rgba(0,0,0,0)" });
 const actions = new ActionView({
   label: $("action-label"), explanation: $("action-explanation"), marker: $("gauge-marker"), list: $("evidence"),
 });
+const sound = new SpikeSound($("sound"), { on: params.get("sound") !== "0", labels: (on) => t(on ? "sound.on" : "sound.off") });
 
 // What the page knows now; window.mirror exposes it to tests and curious lecturers.
 const page = {
@@ -27,23 +36,28 @@ const page = {
   latency: null,
   errors: [],
   statesReceived: 0,
-  view,
-  raster,
+  frozen: false,           // the lecture's freeze
+  view, raster, brain, sound,
   agent: null,             // the model's own figure while it acts
+  story: "",
 };
 window.mirror = page;
 
 let sender = null;
 let cameraTried = false;
+let bannerKey = null;      // which message the banner shows, so it can be taken back
 
-function banner(text) {
+function banner(key, vars) {
   const el = $("banner");
-  el.hidden = !text;
-  el.textContent = text || "";
+  bannerKey = key;
+  el.hidden = !key;
+  el.textContent = key ? t(key, vars) : "";
 }
 
 function watch(source) {
   page.mode = "watch";
+  sender?.stop?.();
+  sender = null;
   link.control("watch", source ? { source } : {});
 }
 
@@ -53,9 +67,8 @@ async function startCamera() {
     await openCamera(video);
   } catch (err) {
     const refused = err?.name === "NotAllowedError" || err?.name === "SecurityError";
-    banner(refused ? "The camera was refused: showing a recording instead. Allow the camera and reload to use it."
-                   : "No camera found: showing a recording instead.");
-    setTimeout(() => banner(""), 5000);
+    banner(refused ? "banner.refused" : "banner.no_camera");
+    setTimeout(() => { if (bannerKey === "banner.refused" || bannerKey === "banner.no_camera") banner(null); }, 5000);
     watch(null);
     return;
   }
@@ -63,32 +76,31 @@ async function startCamera() {
   page.picture = video;
   sender = new FrameSender(video, (id, ts, jpeg) => link.sendFrame(id, ts, jpeg));
   sender.start();
-  $("source").textContent = "your camera";
+  $("source").textContent = t("source.camera");
 }
-
-// Lecturers (and tests) may drive the model from the console: mirror.control("act", { class: "point" }).
-page.control = (action, extra = {}) => link.control(action, extra);
 
 const link = connect({
   onConnect() {
-    banner("");
+    if (bannerKey === "banner.unreachable") banner(null);
     // After a server restart, resume what we were doing.
     if (page.mode === "watch") watch(params.get("source"));
   },
   onDisconnect() {
-    banner("The demo server is unreachable — reconnecting…");
+    banner("banner.unreachable");
   },
   hello(h) {
     page.hello = h;
     view.setEdges(h.edges);
-    actions.setClasses(h.classes || []);
     agentView.setEdges(h.edges);
+    actions.setClasses(h.classes || []);
     raster.setLayout(h.mirror);
+    brain.setLayout(h.mirror);
+    controls?.setHello(h);
     if (h.mirror_error) console.warn(`the mirror model is off: ${h.mirror_error}`);
     if (h.actions_error) {
       console.warn(`action recognition is off: ${h.actions_error}`);
-      banner(`Action recognition is off: ${h.actions_error}`);
-      setTimeout(() => banner(""), 8000);
+      banner("banner.recognition_off", { why: h.actions_error });
+      setTimeout(() => { if (bannerKey === "banner.recognition_off") banner(null); }, 8000);
     }
     if (cameraTried) return;
     const wanted = params.get("source");
@@ -97,16 +109,23 @@ const link = connect({
     startCamera();
   },
   async state(s) {
-    page.state = s;
     page.statesReceived++;
     if (sender && s.client_ts != null) {
       sender.ack(s.frame_id);
       page.latency = performance.now() - s.client_ts;
     }
+    if (page.frozen) return;
+    page.state = s;
     page.landmarks = s.person ? new Float32Array(s.person.landmarks) : null;
     actions.update(s.action);
     raster.push(s.mirror);
+    brain.update(raster.regionRates);
+    sound.play(s.mirror, page.hello?.mirror);
     showAgent(s.agent);
+    controls?.update(s);
+    $("invite").hidden = !s.mirror?.attract;
+    page.story = story(s, page.hello);
+    if ($("story").textContent !== page.story) $("story").textContent = page.story;
     if (s.image) {
       const bitmap = await createImageBitmap(new Blob([s.image], { type: "image/jpeg" }));
       page.picture?.close?.();
@@ -115,21 +134,29 @@ const link = connect({
     if (page.mode === "watch") { page.picW = s.image_size[0]; page.picH = s.image_size[1]; }
     $("fps").textContent = s.fps.toFixed(0);
     $("latency").textContent = page.latency != null ? page.latency.toFixed(0) : "–";
-    if (!s.person) banner(page.mode === "camera" ? "Step in front of the camera" : "Nobody in view");
-    else if ($("banner").textContent.startsWith("Step") || $("banner").textContent === "Nobody in view") banner("");
+    if (!s.person) banner(page.mode === "camera" ? "banner.step_in" : "banner.nobody");
+    else if (bannerKey === "banner.step_in" || bannerKey === "banner.nobody") banner(null);
   },
   status(st) {
     $("source").textContent = st.label;
-    if (st.state === "reconnecting" || st.state === "error") banner(st.message);
-    else if (st.state === "ok" && $("banner").textContent === page.lastStatusMessage) banner("");
-    page.lastStatusMessage = st.message;
+    if (st.state === "reconnecting" || st.state === "error") { bannerKey = "status"; $("banner").hidden = false; $("banner").textContent = st.message; }
+    else if (st.state === "ok" && bannerKey === "status") banner(null);
   },
   error(e) {
     page.errors.push(e);
     if (page.errors.length > 50) page.errors.shift();
+    if (e.code === "forbidden") banner("lecture.forbidden");
     console.warn(`server: ${e.code}: ${e.message} ${e.fix || ""}`);
   },
 });
+
+// Lecturers (and tests) may drive the model from the console: mirror.control("act", { class: "point" }).
+page.control = (action, extra = {}) => link.control(action, extra);
+const controls = lecture ? new LectureControls(page, {
+  control: page.control,
+  useSource: (value) => (value === "camera" ? startCamera() : watch(value)),
+}) : null;
+page.controls = controls;
 
 // The agent is filmed whole from afar: show the part of the picture around it, fixed for
 // the whole performance (a crop that followed every frame would make the figure breathe).
@@ -148,11 +175,9 @@ function showAgent(agent) {
   const fresh = agent && (!page.agent || page.agent.action !== agent.action || agent.phase < page.agent.phase);
   page.agent = agent ? { ...agent, landmarks: new Float32Array(agent.landmarks), crop: page.agent?.crop } : null;
   if (fresh) page.agent.crop = agentCrop(page.agent.landmarks);
-  $("agent-box").hidden = !agent;
-  if (agent) {
-    const cls = (page.hello?.classes || []).find((c) => c.name === agent.action);
-    $("agent-label").textContent = `The model acts: ${cls ? cls.label : agent.action}`;
-  }
+  $("agent-box").classList.toggle("acting", !!agent);
+  const cls = agent && (page.hello?.classes || []).find((c) => c.name === agent.action);
+  $("agent-label").textContent = agent ? t("agent.acts", { action: cls ? classLabel(cls) : agent.action }) : "";
 }
 
 function render() {
@@ -163,9 +188,10 @@ function render() {
     box: page.state?.person?.box, others: page.state?.person?.others,
   });
   raster.draw();
-  if (page.agent) {
-    agentView.draw({ picture: false, picW: 640, picH: 480, landmarks: page.agent.landmarks, crop: page.agent.crop });
-  }
+  brain.draw();
+  agentView.draw({ picture: false, picW: 640, picH: 480, landmarks: page.agent?.landmarks, crop: page.agent?.crop });
   requestAnimationFrame(render);
 }
+
+sound.render();
 requestAnimationFrame(render);

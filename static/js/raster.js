@@ -21,6 +21,18 @@ export class RasterView {
     this.rates = null;          // Float32Array, Hz
     this.regionRates = [];      // mean rate per region (read by tests and the brain map)
     this.spikesReceived = 0;
+    this.frozen = false;        // the lecture's freeze: keep the picture as it is
+  }
+
+  // The unit drawn at a point of the canvas (CSS pixels from its top-left), or -1.
+  unitAt(x, y) {
+    if (!this.layout || !this.rows) return -1;
+    const dpr = window.devicePixelRatio || 1;
+    if (x * dpr < 86 * dpr) return -1;
+    const rowH = (this.canvas.height - GAP * dpr) / this.totalRows;
+    const row = (y * dpr) / rowH;
+    for (let i = 0; i < this.rows.length; i++) if (row >= this.rows[i] && row < this.rows[i] + 1) return i;
+    return -1;
   }
 
   setLayout(layout) {
@@ -44,7 +56,7 @@ export class RasterView {
   }
 
   push(m) {
-    if (!this.layout || !m) return;
+    if (!this.layout || !m || this.frozen) return;
     const n = this.layout.region.length;
     const rates = new Uint8Array(m.rates);
     if (rates.length !== n) return; // a new population is on its way in `hello`
@@ -81,7 +93,8 @@ export class RasterView {
     ctx.clearRect(0, 0, W, H);
     if (!this.layout || !this.clock) return;
     // The stream's clock, run on between messages (at most half a second: a stalled stream stops).
-    const now = this.clock.t + Math.min(0.5, (performance.now() - this.clock.at) / 1000);
+    const ahead = this.frozen ? 0 : Math.min(0.5, (performance.now() - this.clock.at) / 1000);
+    const now = this.clock.t + ahead;
     const labelW = 86 * dpr, left = labelW, width = W - labelW - 4 * dpr;
     const rowH = (H - GAP * dpr) / this.totalRows;
     const x = (t) => left + ((t - (now - WINDOW)) / WINDOW) * width;

@@ -1,0 +1,112 @@
+// The lecture page's controls: the source, the model's own actions, learning and training,
+// reset, freeze, projector theme, language, keyboard shortcuts and the unit inspector.
+// Model controls carry the token from the page's URL (?token=...): other devices need it.
+import { t, setLanguage, LANGUAGES, language, classLabel } from "./i18n.js";
+
+const $ = (id) => document.getElementById(id);
+
+export class LectureControls {
+  constructor(page, { control, useSource }) {
+    this.page = page;
+    this.token = new URLSearchParams(location.search).get("token");
+    this.send = (action, extra = {}) => control(action, this.token ? { ...extra, token: this.token } : extra);
+    this.useSource = useSource;
+    this.selected = -1;
+    this.actions = [];
+    $("ctl-source").addEventListener("change", (e) => useSource(e.target.value));
+    $("ctl-learning").addEventListener("change", (e) => this.send("learning", { on: e.target.checked }));
+    $("ctl-training").addEventListener("change", (e) => this.send("train", { mode: e.target.value }));
+    $("ctl-reset").addEventListener("click", () => this.send("reset", { weights: "default" }));
+    $("ctl-untrained").addEventListener("click", () => this.send("reset", { weights: "untrained" }));
+    $("ctl-freeze").addEventListener("click", () => this.freeze(!page.frozen));
+    $("ctl-projector").addEventListener("click", () => this.projector(!document.body.classList.contains("projector")));
+    const lang = $("ctl-language");
+    for (const [code, name] of Object.entries(LANGUAGES)) lang.add(new Option(name, code, false, code === language));
+    lang.addEventListener("change", async (e) => { await setLanguage(e.target.value); this.relabel(); });
+    $("raster").addEventListener("click", (e) => {
+      const r = e.target.getBoundingClientRect();
+      this.selected = page.raster.unitAt(e.clientX - r.left, e.clientY - r.top);
+      this.inspect();
+    });
+    window.addEventListener("keydown", (e) => this.key(e));
+  }
+
+  setHello(h) {
+    const src = $("ctl-source");
+    src.replaceChildren(new Option(t("source.camera"), "camera"));
+    if (h.server_source) src.add(new Option("server", h.server_source.stream));
+    for (const name of h.replays) src.add(new Option(`recording: ${name}`, `replay:${name}`));
+    this.classes = h.classes || [];
+    this.actions = h.mirror ? h.mirror.actions : [];
+    this.relabel();
+  }
+
+  relabel() {
+    const box = $("ctl-act");
+    box.replaceChildren();
+    const byName = Object.fromEntries((this.classes || []).map((c) => [c.name, c]));
+    this.actions.forEach((name, i) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.textContent = `${i + 1} ${classLabel(byName[name] || { name, label: name })}`;
+      b.addEventListener("click", () => this.send("act", { class: name }));
+      box.append(b);
+    });
+    const stop = document.createElement("button");
+    stop.type = "button";
+    stop.textContent = t("lecture.stop");
+    stop.addEventListener("click", () => this.send("act", { class: null }));
+    box.append(stop);
+    this.inspect();
+  }
+
+  update(state) {
+    const m = state.mirror;
+    if (!m) return;
+    if (document.activeElement !== $("ctl-learning")) $("ctl-learning").checked = m.learning;
+    if (document.activeElement !== $("ctl-training")) $("ctl-training").value = m.training;
+    const source = state.stream.startsWith("cam:") ? "camera" : state.stream;
+    if ($("ctl-source").value !== source && document.activeElement !== $("ctl-source")) $("ctl-source").value = source;
+    if (this.selected >= 0) this.inspect();
+  }
+
+  inspect() {
+    const box = $("inspector"), layout = this.page.hello?.mirror, rates = this.page.raster.rates;
+    if (this.selected < 0 || !layout) { box.hidden = true; return; }
+    const i = this.selected, type = layout.types[layout.type[i]], region = layout.regions[layout.region[i]];
+    const pref = layout.pref[i] >= 0 ? layout.actions[layout.pref[i]] : "—";
+    const cls = (this.classes || []).find((c) => c.name === pref);
+    box.hidden = false;
+    box.textContent = t("lecture.unit", {
+      index: i, type: type.label, region: region.label,
+      action: cls ? classLabel(cls) : pref, rate: rates ? rates[i].toFixed(0) : "–",
+    });
+  }
+
+  freeze(on) {
+    this.page.frozen = on;
+    this.page.raster.frozen = on;
+    $("ctl-freeze").setAttribute("aria-pressed", String(on));
+  }
+
+  projector(on) {
+    document.body.classList.toggle("projector", on);
+    $("ctl-projector").setAttribute("aria-pressed", String(on));
+  }
+
+  key(e) {
+    if (e.target.closest?.("select, input") || e.ctrlKey || e.metaKey || e.altKey) return;
+    const k = e.key.toLowerCase();
+    if (/^[1-9]$/.test(k) && this.actions[Number(k) - 1]) this.send("act", { class: this.actions[Number(k) - 1] });
+    else if (k === "l") this.send("learning", { on: !$("ctl-learning").checked });
+    else if (k === "i") this.send("train", { mode: $("ctl-training").value === "imitation" ? "off" : "imitation" });
+    else if (k === "c") this.send("train", { mode: $("ctl-training").value === "counter" ? "off" : "counter" });
+    else if (k === "r") this.send("reset", { weights: "default" });
+    else if (k === "u") this.send("reset", { weights: "untrained" });
+    else if (k === "f") this.freeze(!this.page.frozen);
+    else if (k === "p") this.projector(!document.body.classList.contains("projector"));
+    else if (k === "s") this.page.sound.set(!this.page.sound.on);
+    else return;
+    e.preventDefault();
+  }
+}
