@@ -1,6 +1,6 @@
 // The recogniser's view: current action, goal-directed gauge, evidence bars.
 // Built once from the classes in `hello`; updated from each `state.action`.
-import { t, classLabel } from "./i18n.js";
+import { t, classLabel, classExplanation } from "./i18n.js";
 
 export class ActionView {
   constructor({ label, explanation, marker, list }) {
@@ -38,7 +38,7 @@ export class ActionView {
     const cls = shown ? byName[shown] : null;
     const label = cls ? classLabel(cls) : null;
     this.el.label.textContent = action.moving ? (label || "…") : (label ? t("action.just_now", { label }) : "–");
-    this.el.explanation.textContent = cls ? cls.explanation : t("action.hint");
+    this.el.explanation.textContent = cls ? classExplanation(cls) : t("action.hint");
     action.scores.forEach((p, i) => { if (this.fills[i]) this.fills[i].style.width = `${Math.round(p * 100)}%`; });
     this.el.marker.style.left = `${Math.round((action.moving ? action.goal : 0.5) * 100)}%`;
   }

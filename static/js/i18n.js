@@ -37,3 +37,6 @@ export function apply(root) {
 
 // A class's words: the translation file's, else the action library's own (a class a developer added).
 export function classLabel(c) { return has(`class.${c.name}.label`) ? t(`class.${c.name}.label`) : c.label; }
+export function classExplanation(c) {
+  return has(`class.${c.name}.explanation`) ? t(`class.${c.name}.explanation`) : c.explanation;
+}

@@ -124,6 +124,7 @@ const link = connect({
     showAgent(s.agent);
     controls?.update(s);
     $("invite").hidden = !s.mirror?.attract;
+    document.body.classList.toggle("attract", !!s.mirror?.attract);
     page.story = story(s, page.hello);
     if ($("story").textContent !== page.story) $("story").textContent = page.story;
     if (s.image) {
@@ -134,7 +135,8 @@ const link = connect({
     if (page.mode === "watch") { page.picW = s.image_size[0]; page.picH = s.image_size[1]; }
     $("fps").textContent = s.fps.toFixed(0);
     $("latency").textContent = page.latency != null ? page.latency.toFixed(0) : "–";
-    if (!s.person) banner(page.mode === "camera" ? "banner.step_in" : "banner.nobody");
+    // Nobody in view: say so, unless the invitation already does.
+    if (!s.person && !s.mirror?.attract) banner(page.mode === "camera" ? "banner.step_in" : "banner.nobody");
     else if (bannerKey === "banner.step_in" || bannerKey === "banner.nobody") banner(null);
   },
   status(st) {

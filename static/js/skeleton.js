@@ -4,7 +4,8 @@
 const MIN_VISIBILITY = 0.5;
 
 export class SkeletonView {
-  constructor(canvas, { bone = "#56b4e9", joint = "#f0e442", background = "#0b0d12" } = {}) {
+  // background: a colour, or null for the page's own (--bg, so the projector theme turns it light).
+  constructor(canvas, { bone = "#56b4e9", joint = "#f0e442", background = null } = {}) {
     this.canvas = canvas;
     this.colours = { bone, joint, background };
     this.ctx = canvas.getContext("2d");
@@ -32,7 +33,7 @@ export class SkeletonView {
     this.resize();
     const ctx = this.ctx;
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
-    ctx.fillStyle = this.colours.background;
+    ctx.fillStyle = this.colours.background || getComputedStyle(document.body).getPropertyValue("--bg") || "#0b0d12";
     ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
     if (!picW || !picH) { picW = 4; picH = 3; }
     let fit = this.fit(picW, picH);

@@ -1,0 +1,67 @@
+"""Headless Debian Chromium driven by Playwright, and fake cameras made from real clips.
+
+Shared by the page tests. Chromium comes from Debian (apt-get install chromium),
+never from `playwright install`; without it the browser tests skip, or fail when
+MIRROR_REQUIRE_BROWSER is set (CI).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import cv2
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--autoplay-policy=no-user-gesture-required"]
+
+
+def write_y4m(frames, path: Path, size=(640, 480), fps: int = 30, repeat: int = 3) -> Path:
+    """A y4m clip for Chromium's fake camera; each 10 fps frame repeated to make 30 fps."""
+    w, h = size
+    with open(path, "wb") as f:
+        f.write(f"YUV4MPEG2 W{w} H{h} F{fps}:1 Ip A1:1 C420jpeg\n".encode())
+        for img in frames:
+            # Letterbox, keeping the clip's aspect, as a real camera would not stretch.
+            s = min(w / img.shape[1], h / img.shape[0])
+            fitted = cv2.resize(img, (round(img.shape[1] * s), round(img.shape[0] * s)))
+            top = (h - fitted.shape[0]) // 2
+            left = (w - fitted.shape[1]) // 2
+            canvas = cv2.copyMakeBorder(fitted, top, h - fitted.shape[0] - top, left,
+                                        w - fitted.shape[1] - left, cv2.BORDER_CONSTANT)
+            yuv = cv2.cvtColor(canvas, cv2.COLOR_BGR2YUV_I420).tobytes()
+            for _ in range(repeat):
+                f.write(b"FRAME\n" + yuv)
+    return path
+
+
+def open_page(tmp_path, url: str, camera: Path | None):
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("MIRROR_REQUIRE_BROWSER"):
+            pytest.fail("chromium is missing: apt-get install chromium")
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    args = list(ARGS)
+    if camera is not None:
+        args += ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                 f"--use-file-for-fake-video-capture={camera}"]
+    pw = sync_playwright().start()
+    ctx = pw.chromium.launch_persistent_context(
+        str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=args,
+        viewport={"width": 1280, "height": 720}, bypass_csp=True)
+    page = ctx.new_page()
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    page.goto(url)
+    return pw, ctx, page, console
+
+
+def close(pw, ctx):
+    ctx.close()
+    pw.stop()

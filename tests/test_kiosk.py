@@ -1,0 +1,158 @@
+"""The kiosk and lecture pages in real headless Chromium (issue 5).
+
+Fake cameras are made at test time from real BIISC clips of subjects whose
+terms allow showing them (S001, S006); screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from browser import close, open_page, write_y4m
+from conftest import ARTIFACTS, biisc, lan_address, read_frames
+
+pytestmark = pytest.mark.browser
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
+
+
+def test_kiosk_speaks_german_from_the_url(server_factory, tmp_path):
+    srv, hub = server_factory()
+    pw, ctx, page, console = open_page(tmp_path, srv.url + "/?source=replay:default&lang=de", None)
+    try:
+        page.wait_for_function("window.mirror.raster.spikesReceived > 50", timeout=20000)
+        assert page.inner_text(".privacy").startswith("Kein Video wird gespeichert")
+        assert page.evaluate("document.documentElement.lang") == "de"
+        assert "Trinken / essen" in page.inner_text("#evidence")
+        page.wait_for_function("window.mirror.story.length > 0", timeout=5000)
+        english = page.evaluate("fetch('/static/i18n/en.json').then(r => r.json())")
+        story = page.evaluate("window.mirror.story")
+        assert story not in english.values() and "{" not in story
+        shot(page, "kiosk-de.png")
+    finally:
+        close(pw, ctx)
+    assert not console, console
+
+
+def _params_with_quick_attract(tmp_path):
+    from demo.mirror.params import PARAMS_FILE
+
+    text = PARAMS_FILE.read_text().replace("attract_after = 20.0", "attract_after = 1.5") \
+        .replace("attract_pause = 1.5", "attract_pause = 0.3")
+    path = tmp_path / "params.toml"
+    path.write_text(text)
+    return path
+
+
+def test_attract_mode_invites_when_nobody_is_there_and_stops_for_a_visitor(server_factory, tmp_path):
+    # An empty hall for 4 s, then S001 walks into the picture: the camera file loops.
+    empty = [np.full((290, 480, 3), 90, np.uint8)] * 40
+    person = read_frames(biisc("S001_M_DRIN_STD_FCE.avi"))
+    camera = write_y4m(empty + person, tmp_path / "hall.y4m")
+    srv, hub = server_factory(mirror_params=_params_with_quick_attract(tmp_path))
+    pw, ctx, page, console = open_page(tmp_path, srv.url + "/", camera)
+    try:
+        page.wait_for_function("window.mirror.mode === 'camera'", timeout=15000)
+        page.wait_for_function("window.mirror.state && window.mirror.state.mirror && "
+                               "window.mirror.state.mirror.attract", timeout=30000)
+        assert page.is_visible("#invite") and page.inner_text(".invite-title") == "Come closer!"
+        page.wait_for_function("window.mirror.agent !== null", timeout=10000)  # the model acts to invite
+        shot(page, "kiosk-attract.png")
+        page.wait_for_function("window.mirror.state.person && !window.mirror.state.mirror.attract",
+                               timeout=30000)
+        assert not page.is_visible("#invite")
+        shot(page, "kiosk-visitor.png")
+    finally:
+        close(pw, ctx)
+    assert not [c for c in console if "AudioContext" not in c], console
+
+
+def _mirror_activity(server_factory, tmp_path, clip: str, library) -> dict:
+    camera = write_y4m(read_frames(biisc(clip)), tmp_path / f"{clip}.y4m")
+    srv, hub = server_factory(library=library)
+    pw, ctx, page, console = open_page(tmp_path / clip, srv.url + "/", camera)
+    rows = []
+    try:
+        page.wait_for_function("window.mirror.mode === 'camera'", timeout=15000)
+        end = time.monotonic() + 25
+        while time.monotonic() < end:
+            rows.append(page.evaluate("[!!(window.mirror.state && window.mirror.state.action && "
+                                      "window.mirror.state.action.moving), window.mirror.raster.regionRates]"))
+            page.wait_for_timeout(100)
+        shot(page, f"kiosk-{clip.split('_')[2].lower()}.png")
+    finally:
+        close(pw, ctx)
+    assert not console, console
+    moving = np.array([r for m, r in rows if m and len(r) == 3])
+    assert len(moving) > 20, f"the movement in {clip} was hardly seen"
+    return {"STS": moving[:, 0].mean(), "PF": moving[:, 1].mean(), "F5": moving[:, 2].mean()}
+
+
+def test_a_goal_directed_clip_drives_the_mirror_regions_more(server_factory, biisc_library, tmp_path):
+    """S006 (allowed to be shown, never in the library) drinks, then stretches."""
+    drink = _mirror_activity(server_factory, tmp_path, "S006_M_DRIN_STD_FCE.avi", biisc_library.root)
+    stretch = _mirror_activity(server_factory, tmp_path, "S006_M_STRE_STD_FCE.avi", biisc_library.root)
+    print(f"page region rates while moving: drink {drink}, stretch {stretch}")
+    assert drink["F5"] > stretch["F5"] + 1.0 and drink["PF"] > stretch["PF"] + 1.0
+    assert stretch["STS"] > 0.7 * drink["STS"]  # both are seen moving
+
+
+def test_lecture_controls_change_the_model(server_factory, tmp_path):
+    srv, hub = server_factory()
+    pw, ctx, page, console = open_page(tmp_path, srv.url + "/lecture?source=replay:default", None)
+    try:
+        page.wait_for_function("window.mirror.state && window.mirror.state.mirror", timeout=20000)
+        page.check("#ctl-learning")
+        page.select_option("#ctl-training", "imitation")
+        page.wait_for_function("window.mirror.state.mirror.learning && "
+                               "window.mirror.state.mirror.training === 'imitation'", timeout=10000)
+        page.select_option("#ctl-training", "off")
+        page.click("#ctl-act button >> nth=2")  # the third action: grasp-to-mouth in name order
+        page.wait_for_function("window.mirror.agent && window.mirror.agent.action === 'grasp-to-mouth'",
+                               timeout=10000)
+        page.keyboard.press("p")
+        assert "projector" in page.get_attribute("body", "class")
+        box = page.locator("#raster").bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.9)
+        assert page.is_visible("#inspector") and "Hz" in page.inner_text("#inspector")
+        shot(page, "lecture-projector.png")
+        page.keyboard.press("f")
+        frozen = page.evaluate("window.mirror.state.frame_id")
+        page.wait_for_timeout(800)
+        assert page.evaluate("window.mirror.state.frame_id") == frozen
+        page.keyboard.press("f")
+        page.select_option("#ctl-language", "de")
+        page.wait_for_function("document.querySelector('.privacy').textContent.startsWith('Kein')", timeout=5000)
+    finally:
+        close(pw, ctx)
+    assert not console, console
+
+
+def test_lecture_controls_from_another_device_need_the_token(server_factory, tmp_path):
+    from demo.config import Settings
+
+    address = lan_address()
+    if address is None:
+        pytest.skip("this machine has no network address besides loopback")
+    srv, hub = server_factory(host="0.0.0.0", settings=Settings(token="s3cret"))
+    base = f"http://{address}:{srv.port}/lecture?source=replay:default"
+    pw, ctx, page, console = open_page(tmp_path, base, None)
+    try:
+        page.wait_for_function("window.mirror.state && window.mirror.state.mirror", timeout=20000)
+        page.click("#ctl-act button >> nth=0")
+        page.wait_for_function("window.mirror.errors.some(e => e.code === 'forbidden')", timeout=10000)
+        assert "token" in page.inner_text("#banner")
+        assert not page.evaluate("window.mirror.agent")
+        page.goto(base + "&token=s3cret")
+        page.wait_for_function("window.mirror.state && window.mirror.state.mirror", timeout=20000)
+        page.click("#ctl-act button >> nth=0")
+        page.wait_for_function("window.mirror.agent !== null", timeout=10000)
+        assert not [e for e in page.evaluate("window.mirror.errors") if e["code"] == "forbidden"]
+    finally:
+        close(pw, ctx)
