@@ -12,12 +12,11 @@ import sys
 from pathlib import Path
 
 from . import pose_models, recogniser
-from .actions import ActionClass, ActionFileError, Library
+from .actions import ActionFileError, Library, class_for
 from .evaluation import Item, plot, summarise
 from .recording import SUFFIX, Recording, load
 
 VIDEO_SUFFIXES = (".avi", ".mp4", ".mov", ".mkv", ".webm", ".m4v")
-DEFAULT_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#999999")
 
 
 def read_inputs(files: list[Path]) -> list[Recording]:
@@ -51,22 +50,9 @@ def cmd_actions(args) -> int:
         print(json.dumps({**c.manifest(), "examples": [p.name for p in c.examples]}, indent=2))
         return 0
     if args.action_cmd == "add":
-        existing = lib.classes.get(args.name)
-        if args.goal_directed is None and existing is None:
-            raise ActionFileError(f"New class {args.name!r} needs --goal-directed or --meaningless.",
-                                  "Say whether the action is aimed at a goal.")
-        recs = read_inputs(args.files)
-        cls = ActionClass(
-            name=args.name,
-            label=args.label or (existing.label if existing else args.name.replace("-", " ").capitalize()),
-            explanation=args.explanation or (existing.explanation if existing else
-                                             f"The movement called {args.name.replace('-', ' ')}."),
-            goal_directed=args.goal_directed if args.goal_directed is not None else existing.goal_directed,
-            goal=args.goal or (existing.goal if existing else None),
-            colour=args.colour or (existing.colour if existing else DEFAULT_COLOURS[len(lib) % 8]),
-            kind="idle" if args.idle else (existing.kind if existing else "action"),
-        )
-        cls = lib.add(cls, recs)
+        cls = class_for(lib, args.name, args.goal_directed, label=args.label, explanation=args.explanation,
+                        goal=args.goal, colour=args.colour, idle=args.idle)
+        cls = lib.add(cls, read_inputs(args.files))
         print(f"{cls.name}: {len(cls.examples)} examples in {cls.directory}")
         return 0
     if args.action_cmd == "remove":

@@ -100,6 +100,31 @@ def load_class(directory: Path) -> ActionClass:
     return cls
 
 
+DEFAULT_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#999999")
+
+
+def class_for(lib: Library, name: str, goal_directed: bool | None, label: str | None = None,
+              explanation: str | None = None, goal: str | None = None, colour: str | None = None,
+              idle: bool = False) -> ActionClass:
+    """A new class, or an update of an existing one, with defaults for what is not given; checked
+    field by field like a manifest (from the command line and from the record page alike)."""
+    existing = lib.classes.get(name) if isinstance(name, str) else None
+    if goal_directed is None and existing is None:
+        raise ActionFileError(f"New class {name!r} needs to be goal-directed or meaningless.",
+                              "Say whether the action is aimed at a goal (--goal-directed or --meaningless).")
+    words = name.replace("-", " ") if isinstance(name, str) else ""
+    manifest = {
+        "name": name,
+        "label": label or (existing.label if existing else words.capitalize()),
+        "explanation": explanation or (existing.explanation if existing else f"The movement called {words}."),
+        "goal_directed": goal_directed if goal_directed is not None else existing.goal_directed,
+        "goal": goal or (existing.goal if existing else None),
+        "colour": colour or (existing.colour if existing else DEFAULT_COLOURS[len(lib) % len(DEFAULT_COLOURS)]),
+        "kind": "idle" if idle else (existing.kind if existing else "action"),
+    }
+    return parse_manifest(Path(f"class {name!r}"), manifest)
+
+
 class Library:
     """The action classes in one folder (default `models/actions/`)."""
 

@@ -47,6 +47,9 @@ PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 2 * 1024 * 1024  # a 1080p JPEG at high quality fits easily
 MAX_FRAME_PIXELS = 1920 * 1080
 MAX_HTTP_BUFFER = 4 * 1024 * 1024  # engine.io refuses larger messages outright
+# Recording examples on the record page: only while a developer presses record.
+MAX_RECORD_SECONDS = 15.0
+MAX_DRAFT_EXAMPLES = 12
 CAMERA_RECONNECT_SECONDS = 1.0
 SOURCE_IDLE_TIMEOUT = 5.0
 # A followed person is kept while their box overlaps the last one this much.

@@ -69,6 +69,10 @@ class Stream:
         self.mirror: Session | None = None
         self._mirror_model: Model | None = None
         self._mirror_lock = threading.Lock()
+        # Poses kept for an example being recorded (the record page); None when not recording.
+        # Nothing is kept otherwise: a visitor's poses live for one frame.
+        self._recording: list[Pose] | None = None
+        self._recording_lock = threading.Lock()
         self.publish = publish
         self.report = report
         self.rate = RateMeter()
@@ -160,6 +164,23 @@ class Stream:
         snap = session.update(t, recognition, present)
         return wire.pack(snap, session.params.dynamics.r_max), wire.agent(snap)
 
+    def start_recording(self) -> None:
+        with self._recording_lock:
+            self._recording = []
+
+    def stop_recording(self) -> list[Pose]:
+        with self._recording_lock:
+            poses, self._recording = self._recording or [], None
+        return poses
+
+    def _keep(self, pose: Pose) -> None:
+        with self._recording_lock:
+            if self._recording is None:
+                return
+            if self._recording and pose.t - self._recording[0].t > config.MAX_RECORD_SECONDS:
+                return  # long enough: the page stops it; a forgotten recording cannot grow
+            self._recording.append(pose)
+
     def status(self) -> dict:
         st = self.source.status
         return {"state": st.state, "message": st.message, "source": self.source.kind,
@@ -191,6 +212,7 @@ class Stream:
             return None
         after_pose = time.perf_counter()
         timings["pose"] = (after_pose - start) * 1000.0 if frame.pose is None else 0.0
+        self._keep(pose)
         recognition = self._recognise(pose)
         after_recognise = time.perf_counter()
         timings["recognise"] = (after_recognise - after_pose) * 1000.0

@@ -25,6 +25,7 @@ HELLO = "hello"
 STATE = "state"
 ERROR = "error"
 STATUS = "status"
+EXAMPLES = "examples"  # the record page's examples so far
 
 VIEW_CONTROLS = ("watch", "stop")
 # Controls that change the model of the watched stream: each with its one argument
@@ -34,6 +35,10 @@ MODEL_CONTROLS: dict[str, tuple[str, tuple[type, ...], Any]] = {
     "learning": ("on", (bool,), None),                # associative learning on or off
     "train": ("mode", (str,), None),                  # "off" | "imitation" | "counter"
     "reset": ("weights", (str,), "default"),          # "default" | "untrained"
+    # The record page: examples of a new class, from the stream this page sends or watches.
+    "record": ("on", (bool,), None),                  # start / stop recording an example
+    "discard": ("index", (int,), None),               # drop a recorded example
+    "save": ("class", (dict,), None),                 # save the examples as a class: name, goal_directed...
 }
 CONTROL_ACTIONS = VIEW_CONTROLS + tuple(MODEL_CONTROLS)
 

@@ -23,7 +23,8 @@ from .actions import ActionClass, Library
 from .errors import DemoError
 from .features import N_FEATURES, FeatureExtractor, FeatureFrame, sequence
 from .recording import Recording
-from .segmenter import Segmenter, segments
+from .segmenter import Segmenter
+from .trim import longest_span
 
 PREFIXES = (0.5, 0.75, 1.0)   # training windows: the first half, three quarters and all of a movement
 PREFIX_WEIGHTS = (0.5, 0.75, 1.0)
@@ -99,13 +100,8 @@ def movement_windows(rec: Recording) -> list[tuple[np.ndarray, float]]:
     t, values, seen = sequence(rec.poses())
     if not seen.any():
         return []
-    moves = segments(t, values, seen)
-    if moves:
-        # The longest movement is the example's action.
-        m = max(moves, key=lambda m: (m.end or t[-1]) - m.start)
-        lo, hi = m.start - LEAD_IN, m.end if m.end is not None else t[-1]
-    else:
-        lo, hi = t[0], t[-1]
+    span = longest_span(t, values, seen)  # the longest movement is the example's action
+    lo, hi = (span[0] - LEAD_IN, span[1]) if span is not None else (t[0], t[-1])
     inside = seen & (t >= lo) & (t <= hi)
     frames = values[inside]
     if len(frames) < 3:

@@ -28,6 +28,7 @@ from .mirror.population import actions_of
 from .mirror.population import build as build_population
 from .mirror.session import Session
 from .pipeline import Stream
+from .recorder import Drafts
 from .sources import BrowserSource, Source
 from .sources.replay import ReplaySource
 
@@ -68,6 +69,7 @@ class Hub:
         self.library = None
         self.mirror_params = None
         self.mirror_error: str | None = None
+        self.drafts = Drafts()
         try:
             self.mirror_params = load_mirror_params(mirror_params)
         except DemoError as e:  # bad model parameters must not stop the live view either
@@ -113,7 +115,35 @@ class Hub:
                     return self.streams[stream_id]
         raise BadMessageError("This page watches no stream yet.", "Send camera frames or 'watch' a source first.")
 
+    def hello(self) -> dict:
+        server = {"stream": SERVER_STREAM} if self.server_source is not None else None
+        return protocol.hello(server, list(self.recordings), self.model_path.name if self.model_path else "none",
+                              self.action_model, self.action_error, self.mirror_layout(), self.mirror_error)
+
+    def record(self, sid: str, msg: protocol.ControlMessage) -> None:
+        """The record page: examples from this page's stream, then a class in the library."""
+        if msg.action == "record":
+            stream = self.stream_of(sid)
+            if msg.value:
+                stream.start_recording()
+                return
+            self.drafts.add(sid, stream.stop_recording())
+        elif msg.action == "discard":
+            self.drafts.discard(sid, msg.value)
+        elif msg.action == "save":
+            from .actions import Library
+
+            saved = self.drafts.save(sid, Library(self.library_dir), msg.value)
+            log.info("class %s saved with %d examples", saved.name, len(saved.examples))
+            self.retrain()
+            # Every page learns the new class list and population; every stream adopts the new model.
+            self.socketio.emit(protocol.HELLO, self.hello())
+        self.socketio.emit(protocol.EXAMPLES, self.drafts.summary(sid), to=sid)
+
     def control_model(self, sid: str, msg: protocol.ControlMessage) -> None:
+        if msg.action in ("record", "discard", "save"):
+            self.record(sid, msg)
+            return
         stream = self.stream_of(sid)
         session = stream.mirror_session()
         if session is None:
@@ -216,6 +246,10 @@ class Hub:
         with self.lock:
             self._leave_all(sid)
 
+    def disconnect(self, sid: str) -> None:
+        self.leave(sid)
+        self.drafts.drop(sid)
+
     def stop_all(self) -> None:
         with self.lock:
             for stream in self.streams.values():
@@ -275,6 +309,10 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
     def lecture():
         return render_template("index.html", protocol_version=config.PROTOCOL_VERSION, mode="lecture")
 
+    @app.route("/record")
+    def record():
+        return render_template("record.html", protocol_version=config.PROTOCOL_VERSION)
+
     @app.route("/health")
     def health():
         return {"ok": True, "streams": len(hub.streams), "pose_model": pose_name}
@@ -290,16 +328,11 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
 
     @socketio.on("connect")
     def on_connect(auth=None):
-        server = None
-        if server_source is not None:
-            server = {"stream": SERVER_STREAM}
-        socketio.emit(protocol.HELLO, protocol.hello(server, list(hub.recordings), pose_name,
-                                                     hub.action_model, hub.action_error,
-                                                     hub.mirror_layout(), hub.mirror_error), to=request.sid)
+        socketio.emit(protocol.HELLO, hub.hello(), to=request.sid)
 
     @socketio.on("disconnect")
     def on_disconnect(*args):
-        hub.leave(request.sid)
+        hub.disconnect(request.sid)
 
     @socketio.on(protocol.FRAME)
     def on_frame(payload=None):

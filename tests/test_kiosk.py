@@ -156,3 +156,42 @@ def test_lecture_controls_from_another_device_need_the_token(server_factory, tmp
         assert not [e for e in page.evaluate("window.mirror.errors") if e["code"] == "forbidden"]
     finally:
         close(pw, ctx)
+
+
+def test_record_page_adds_a_class_that_is_recognised_at_once(server_factory, tmp_path):
+    import shutil
+
+    from demo import config
+    from demo.actions import Library
+
+    library = tmp_path / "actions"
+    shutil.copytree(config.ACTIONS_DIR, library)
+    camera = write_y4m(read_frames(biisc("S001_M_WAVE_STD_FCE.avi")), tmp_path / "wave.y4m")
+    srv, hub = server_factory(library=library)
+    pw, ctx, page, console = open_page(tmp_path, srv.url + "/record", camera)
+    try:
+        page.wait_for_function("window.recorder.mode === 'camera' && window.recorder.state", timeout=20000)
+        assert page.is_disabled("#save")
+        page.fill("#name", "hello-wave")
+        page.fill("#label", "Wave hello")
+        page.check("input[name=kind][value=aimless]")
+        for n in range(1, 4):
+            page.click("#record")
+            page.wait_for_function(f"window.recorder.examples.length === {n}", timeout=20000)
+        examples = page.evaluate("window.recorder.examples.map(e => [e.duration, e.movement])")
+        assert all(m is not None and 0 <= m[0] < m[1] <= d + 1e-6 for d, m in examples), examples
+        page.click("#examples li >> nth=2 >> button")  # discard the third
+        page.wait_for_function("window.recorder.examples.length === 2", timeout=5000)
+        shot(page, "record-examples.png")
+        page.click("#save")
+        page.wait_for_function("window.recorder.saved === 'hello-wave'", timeout=30000)
+        assert "live" in page.inner_text("#message")
+        assert len(Library(library)["hello-wave"].examples) == 2
+        layout = page.evaluate("window.recorder.hello.mirror.actions")
+        assert "hello-wave" in layout  # its own units, without a restart
+        # The same movement, seen again, is now recognised as the new class.
+        page.wait_for_function("window.recorder.state.action && [window.recorder.state.action.label, "
+                               "window.recorder.state.action.last].includes('hello-wave')", timeout=40000)
+    finally:
+        close(pw, ctx)
+    assert not console, console

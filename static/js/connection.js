@@ -12,7 +12,7 @@ export function connect(handlers) {
   socket.on("connect", () => handlers.onConnect?.());
   socket.on("disconnect", (reason) => handlers.onDisconnect?.(reason));
   socket.on("connect_error", (err) => handlers.onDisconnect?.(err.message));
-  for (const event of ["hello", "state", "status", "error"]) {
+  for (const event of ["hello", "state", "status", "error", "examples"]) {
     socket.on(event, (payload) => handlers[event]?.(payload));
   }
   return {

@@ -3,7 +3,7 @@
 // bundled recording, so the page always shows something.
 import { connect } from "./connection.js";
 import { openCamera, FrameSender } from "./camera.js";
-import { SkeletonView } from "./skeleton.js";
+import { SkeletonView, figureCrop } from "./skeleton.js";
 import { ActionView } from "./actions.js";
 import { RasterView } from "./raster.js";
 import { BrainView } from "./brain.js";
@@ -160,23 +160,12 @@ const controls = lecture ? new LectureControls(page, {
 }) : null;
 page.controls = controls;
 
-// The agent is filmed whole from afar: show the part of the picture around it, fixed for
-// the whole performance (a crop that followed every frame would make the figure breathe).
-function agentCrop(lm) {
-  let x0 = 1, y0 = 1, x1 = 0, y1 = 0;
-  for (let i = 0; i < 33; i++) {
-    x0 = Math.min(x0, lm[i * 4]); x1 = Math.max(x1, lm[i * 4]);
-    y0 = Math.min(y0, lm[i * 4 + 1]); y1 = Math.max(y1, lm[i * 4 + 1]);
-  }
-  const h = y1 - y0, cx = (x0 + x1) / 2;
-  // Room for arms raised overhead and held out to the side.
-  return [cx - 0.75 * h, y0 - 0.3 * h, cx + 0.75 * h, y1 + 0.05 * h];
-}
-
 function showAgent(agent) {
   const fresh = agent && (!page.agent || page.agent.action !== agent.action || agent.phase < page.agent.phase);
   page.agent = agent ? { ...agent, landmarks: new Float32Array(agent.landmarks), crop: page.agent?.crop } : null;
-  if (fresh) page.agent.crop = agentCrop(page.agent.landmarks);
+  // The agent is filmed whole from afar: show the part of the picture around it, fixed for the
+  // whole performance (a crop that followed every frame would make the figure breathe).
+  if (fresh) page.agent.crop = figureCrop(page.agent.landmarks);
   $("agent-box").classList.toggle("acting", !!agent);
   const cls = agent && (page.hello?.classes || []).find((c) => c.name === agent.action);
   $("agent-label").textContent = agent ? t("agent.acts", { action: cls ? classLabel(cls) : agent.action }) : "";

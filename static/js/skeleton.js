@@ -94,3 +94,17 @@ export class SkeletonView {
     }
   }
 }
+
+// The part of a picture around a standing figure, with room for arms raised overhead and
+// held out to the side: [x0, y0, x1, y1] as fractions, for draw({ crop }).
+export function figureCrop(lm) {
+  let x0 = 1, y0 = 1, x1 = 0, y1 = 0;
+  for (let i = 0; i < 33; i++) {
+    if (lm[i * 4 + 3] < MIN_VISIBILITY) continue;
+    x0 = Math.min(x0, lm[i * 4]); x1 = Math.max(x1, lm[i * 4]);
+    y0 = Math.min(y0, lm[i * 4 + 1]); y1 = Math.max(y1, lm[i * 4 + 1]);
+  }
+  if (x1 <= x0 || y1 <= y0) return null;
+  const h = y1 - y0, cx = (x0 + x1) / 2;
+  return [cx - 0.75 * h, y0 - 0.3 * h, cx + 0.75 * h, y1 + 0.05 * h];
+}
