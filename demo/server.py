@@ -311,7 +311,7 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
 
     @app.route("/record")
     def record():
-        return render_template("record.html", protocol_version=config.PROTOCOL_VERSION)
+        return render_template("record.html", protocol_version=config.PROTOCOL_VERSION, mode="record")
 
     @app.route("/health")
     def health():

@@ -14,7 +14,6 @@ import { LectureControls } from "./lecture.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-await setLanguage(params.get("lang") || "en");
 const lecture = document.body.dataset.mode === "lecture";
 const view = new SkeletonView($("view"));
 const video = $("camera");
@@ -42,6 +41,7 @@ const page = {
   story: "",
 };
 window.mirror = page;
+await setLanguage(params.get("lang") || "en");  // before connecting: every word shown is translated
 
 let sender = null;
 let cameraTried = false;

@@ -8,7 +8,6 @@ import { setLanguage, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-await setLanguage(params.get("lang") || "en");
 const token = params.get("token");
 const view = new SkeletonView($("view"));
 const video = $("camera");
@@ -16,6 +15,7 @@ const video = $("camera");
 // window.recorder exposes what the page knows to tests.
 const page = { hello: null, state: null, examples: [], errors: [], saved: null, recording: false, mode: "starting" };
 window.recorder = page;
+await setLanguage(params.get("lang") || "en");
 let sender = null;
 let edges = [];
 
