@@ -15,7 +15,8 @@ from pathlib import Path
 from . import config
 from .errors import DemoError
 
-COMMANDS = ("run", "models", "extract", "mocap", "bench", "actions", "classify", "eval", "skeletons", "model")
+COMMANDS = ("run", "models", "extract", "mocap", "bench", "soak", "actions", "classify", "eval", "skeletons",
+            "model")
 
 
 def _pose_arg(p: argparse.ArgumentParser) -> None:
@@ -42,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--self-signed", action="store_true", help="serve TLS with a throw-away certificate")
     run.add_argument("--token", help="lets other devices use the model controls (lecture page); "
                                      "this computer needs none")
+    run.add_argument("--max-streams", type=int, default=config.MAX_POSE_STREAMS, metavar="N",
+                     help=f"browser cameras followed at once (default: the cores, {config.MAX_POSE_STREAMS})")
+    run.add_argument("--message-queue", metavar="URL",
+                     help="share viewers between servers through Redis, e.g. redis://127.0.0.1:6379/0")
+    run.add_argument("--relay", action="store_true",
+                     help="with --message-queue: run no streams, pass on another server's (for more viewers)")
     run.add_argument("--max-people", type=int, default=config.MAX_POSES, metavar="N",
                      help=f"people to detect before choosing one to follow (default {config.MAX_POSES}; "
                      "1 is faster but lets MediaPipe choose)")
@@ -113,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     mplot.add_argument("-o", "--out", type=Path, default=Path("mirror-model.png"), help="PNG to write")
     mplot.add_argument("--params", type=Path, help="parameters file (default: models/mirror/params.toml)")
 
+    soak = sub.add_parser("soak", help="run both paths for a long time; print memory, latency and errors")
+    _pose_arg(soak)
+    soak.add_argument("--minutes", type=float, default=60.0)
+    soak.add_argument("--video", type=Path, help="clip to stream (default: a bundled test clip)")
+    soak.add_argument("--every", type=float, default=30.0, help="seconds between report lines")
+
     bench = sub.add_parser("bench", help="measure pose, pipeline and round-trip speed")
     _pose_arg(bench)
     bench.add_argument("--video", type=Path, help="clip to measure on (default: a bundled test clip)")
@@ -161,6 +174,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "model":
             from .mirror.plot import plot
             print(f"wrote {plot(args.out, args.library, args.params)}")
+            return 0
+        if args.command == "soak":
+            from .pose_models import resolve
+            from .soak import run_soak
+            run_soak(args.minutes, resolve(args.pose_model), args.video, args.every)
             return 0
         if args.command == "bench":
             from .bench import run_bench

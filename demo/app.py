@@ -55,7 +55,10 @@ def run_server(args: argparse.Namespace) -> int:
         log.warning("Serving on %s without TLS: browsers on other devices will refuse the camera. "
                     "Add --self-signed or --ssl-cert/--ssl-key.", args.host)
     settings = config.Settings(host=args.host, port=args.port, max_people=max(1, args.max_people),
-                               token=args.token)
+                               token=args.token, max_streams=max(1, args.max_streams),
+                               message_queue=args.message_queue, relay=args.relay)
+    if args.relay and not args.message_queue:
+        raise DemoError("--relay needs --message-queue.", "Give the Redis URL the main server uses.")
     app, socketio, hub = create_app(settings,
                                     model_path=model_path, server_source=source)
     scheme = "https" if tls else "http"

@@ -89,35 +89,25 @@ def bench_pipeline(model: Path, jpegs: list[bytes]) -> dict:
 
 
 def bench_round_trip(model: Path, jpegs: list[bytes], send_fps: float | None) -> dict:
-    import socketio
+    from .clients import CameraClient
 
     app, sio_server, hub = create_app(model_path=model, recordings={})
-    rtts: list[float] = []
-    got = threading.Event()
     with ServerThread(app) as srv:
-        client = socketio.Client(reconnection=False)
-
-        @client.on("state")
-        def on_state(s):
-            rtts.append(time.perf_counter() * 1000 - s["client_ts"])
-            got.set()
-
-        client.connect(srv.url, transports=["websocket"])
-        client.emit("frame", {"jpeg": jpegs[0], "id": 0, "ts": time.perf_counter() * 1000})
-        got.wait(30)  # warm-up: the stream and its landmarker are created
-        rtts.clear()
+        client = CameraClient(srv.url)
+        client.round_trip(0, jpegs[0], 30)  # warm-up: the stream and its landmarker are created
+        client.rtts.clear()
         start = time.perf_counter()
         for i, data in enumerate(jpegs, start=1):
-            got.clear()
-            client.emit("frame", {"jpeg": data, "id": i, "ts": time.perf_counter() * 1000})
             if send_fps is None:
-                got.wait(10)  # one frame in flight
+                client.round_trip(i, data)  # one frame in flight
             else:
+                client.send(i, data)
                 time.sleep(max(0.0, start + i / send_fps - time.perf_counter()))
         time.sleep(0.5)
         elapsed = time.perf_counter() - start
-        client.disconnect()
+        client.close()
         hub.stop_all()
+    rtts = client.rtts
     half = len(rtts) // 2
     return {"answered": len(rtts), "sent": len(jpegs), "fps": len(rtts) / elapsed,
             "median": pct(rtts, 50), "p95": pct(rtts, 95),

@@ -46,7 +46,16 @@ NUM_LANDMARKS = 33
 PROTOCOL_VERSION = 1
 MAX_FRAME_BYTES = 2 * 1024 * 1024  # a 1080p JPEG at high quality fits easily
 MAX_FRAME_PIXELS = 1920 * 1080
-MAX_HTTP_BUFFER = 4 * 1024 * 1024  # engine.io refuses larger messages outright
+# engine.io drops the connection of a client whose message is larger than this; below it,
+# an oversize frame gets a polite `error`. 16 MB: a 10 MB mistake is answered, not cut off.
+MAX_HTTP_BUFFER = 16 * 1024 * 1024
+# Per client: a camera sends 30 frames a second at most; controls come from hands.
+MAX_FRAMES_PER_SECOND = 40.0
+FRAME_BURST = 10.0
+MAX_CONTROLS_PER_SECOND = 20.0
+CONTROL_BURST = 20.0
+# Pose streams cost a core each at full speed: by default no more than there are cores.
+MAX_POSE_STREAMS = os.cpu_count() or 2
 # Recording examples on the record page: only while a developer presses record.
 MAX_RECORD_SECONDS = 15.0
 MAX_DRAFT_EXAMPLES = 12
@@ -72,4 +81,7 @@ class Settings:
     max_people: int = MAX_POSES
     open_browser: bool = False
     token: str | None = None  # lets other devices use the model controls (lecture page)
+    max_streams: int = MAX_POSE_STREAMS  # browser cameras followed at once
+    message_queue: str | None = None  # e.g. redis://host:6379/0: several servers share the viewers
+    relay: bool = False  # this server only passes on states published by another one
     extra: dict = field(default_factory=dict)

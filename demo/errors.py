@@ -48,3 +48,11 @@ class BadMessageError(DemoError):
 
 class ForbiddenError(DemoError):
     code = "forbidden"
+
+
+class BusyError(DemoError):
+    code = "busy"
+
+
+class RateLimitedError(DemoError):
+    code = "rate_limited"

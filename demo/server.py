@@ -22,7 +22,8 @@ from flask import Flask, render_template, request
 from flask_socketio import SocketIO, join_room, leave_room
 
 from . import config, protocol
-from .errors import BadMessageError, DemoError, ForbiddenError
+from .errors import BadMessageError, BusyError, DemoError, ForbiddenError, RateLimitedError
+from .limits import RateLimiter
 from .mirror.params import load as load_mirror_params
 from .mirror.population import actions_of
 from .mirror.population import build as build_population
@@ -54,7 +55,8 @@ class Hub:
                  server_source: Callable[[], Source] | None = None,
                  recordings: dict[str, Path] | None = None,
                  max_people: int = config.MAX_POSES, library: Path | None = None,
-                 mirror_params: Path | None = None) -> None:
+                 mirror_params: Path | None = None, max_streams: int = config.MAX_POSE_STREAMS,
+                 relay: bool = False) -> None:
         self.socketio = socketio
         self.max_people = max_people
         self.model_path = model_path
@@ -70,6 +72,11 @@ class Hub:
         self.mirror_params = None
         self.mirror_error: str | None = None
         self.drafts = Drafts()
+        self.max_streams = max_streams
+        # A relay (several servers behind a message queue) runs no streams: it only passes on
+        # the states another server publishes. Streams pinned here run without local viewers.
+        self.relay = relay
+        self.pinned: set[str] = set()
         try:
             self.mirror_params = load_mirror_params(mirror_params)
         except DemoError as e:  # bad model parameters must not stop the live view either
@@ -201,11 +208,25 @@ class Hub:
         return REPLAY_PREFIX + next(iter(self.recordings)) if self.recordings else None
 
     # --- browser camera ----------------------------------------------------
+    def pin(self, stream_id: str) -> None:
+        """Run a shared stream for viewers on other servers (behind a message queue) too."""
+        with self.lock:
+            self.pinned.add(stream_id)
+            if stream_id not in self.streams:
+                self._start(stream_id, self._make_shared_source(stream_id), report_to=stream_id)
+
     def browser_stream(self, sid: str) -> Stream:
+        if self.relay:
+            raise BusyError("This server relays a demo run elsewhere: it follows no camera itself.",
+                            "Open the main server's page to use a camera, or watch here (/view).")
         stream_id = f"cam:{sid}"
         with self.lock:
             stream = self.streams.get(stream_id)
             if stream is None:
+                cameras = sum(1 for s in self.streams if s.startswith("cam:"))
+                if cameras >= self.max_streams:
+                    raise BusyError(f"The demo is busy: it follows {cameras} cameras already, its limit here.",
+                                    "Watch instead (/view shows the demo without a camera), or try again soon.")
                 self._leave_all(sid)
                 stream = self._start(stream_id, BrowserSource(), report_to=sid)
                 self._join(sid, stream_id)
@@ -225,7 +246,13 @@ class Hub:
             if sid in self.viewers.get(stream_id, ()):
                 return stream_id
             self._leave_all(sid)
+            if self.relay:
+                self._join(sid, stream_id)  # the states come through the message queue
+                return stream_id
             if stream_id not in self.streams:
+                if stream_id.startswith("cam:"):
+                    raise BadMessageError(f"The camera {stream_id!r} is not streaming now.",
+                                          "Ask for a new link: it changes when that page reloads.")
                 self._start(stream_id, self._make_shared_source(stream_id), report_to=stream_id)
             self._join(sid, stream_id)
             self.socketio.emit(protocol.STATUS, self.streams[stream_id].status(), to=sid)
@@ -236,7 +263,7 @@ class Hub:
             self.viewers[stream_id].discard(sid)
             leave_room(stream_id, sid=sid, namespace="/")
             owned = stream_id == f"cam:{sid}"
-            if owned or not self.viewers[stream_id]:
+            if owned or (not self.viewers[stream_id] and stream_id not in self.pinned):
                 stream = self.streams.pop(stream_id, None)
                 self.viewers.pop(stream_id, None)
                 if stream is not None:
@@ -286,9 +313,16 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 0
     # Larger than a frame may be, so an oversize frame gets an `error` reply
     # instead of engine.io silently dropping the connection.
-    socketio = SocketIO(app, async_mode="threading", max_http_buffer_size=config.MAX_HTTP_BUFFER)
+    # With a message queue (Redis), events emitted here reach viewers connected to every server
+    # sharing it (docs/scaling.md). Only the page's own origin may connect (engine.io's default).
+    socketio = SocketIO(app, async_mode="threading", max_http_buffer_size=config.MAX_HTTP_BUFFER,
+                        message_queue=settings.message_queue)
     app.wsgi_app = _no_delay(app.wsgi_app)
-    hub = Hub(socketio, model_path, server_source, recordings, settings.max_people, library, mirror_params)
+    hub = Hub(socketio, model_path, server_source, recordings, settings.max_people, library, mirror_params,
+              settings.max_streams, relay=settings.relay)
+    if settings.message_queue and server_source is not None and not settings.relay:
+        hub.pin(SERVER_STREAM)
+    limiter = RateLimiter()
     pose_name = model_path.name if model_path else "none"
 
     @app.after_request
@@ -308,6 +342,11 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
     @app.route("/lecture")
     def lecture():
         return render_template("index.html", protocol_version=config.PROTOCOL_VERSION, mode="lecture")
+
+    @app.route("/view")
+    def view():
+        # State only: no camera, no pose cost; cheap enough for a hall full of phones.
+        return render_template("index.html", protocol_version=config.PROTOCOL_VERSION, mode="view")
 
     @app.route("/record")
     def record():
@@ -333,10 +372,14 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
     @socketio.on("disconnect")
     def on_disconnect(*args):
         hub.disconnect(request.sid)
+        limiter.forget(request.sid)
 
     @socketio.on(protocol.FRAME)
     def on_frame(payload=None):
         try:
+            if not limiter.allow(request.sid, "frame"):
+                raise RateLimitedError(f"More than {config.MAX_FRAMES_PER_SECOND:.0f} frames a second: "
+                                       "this one was dropped.", "Send a frame only when the camera has a new one.")
             msg = protocol.parse_frame(payload)
             if len(msg.jpeg) > config.MAX_FRAME_BYTES:
                 raise BadMessageError(
@@ -347,12 +390,19 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
         except DemoError as e:
             emit_error(e)
             return
-        stream = hub.browser_stream(request.sid)
+        try:
+            stream = hub.browser_stream(request.sid)
+        except DemoError as e:
+            emit_error(e)
+            return
         stream.source.submit(msg.jpeg, msg.frame_id, msg.client_ts)
 
     @socketio.on(protocol.CONTROL)
     def on_control(payload=None):
         try:
+            if not limiter.allow(request.sid, "control"):
+                raise RateLimitedError(f"More than {config.MAX_CONTROLS_PER_SECOND:.0f} controls a second: "
+                                       "this one was dropped.", "Slow down.")
             msg = protocol.parse_control(payload)
             if msg.action == "watch":
                 hub.watch(request.sid, msg.source)

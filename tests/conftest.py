@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+import socketio
 
 from demo import jpeg, pose_models
 from demo.__main__ import main
@@ -121,6 +123,39 @@ def start_demo(port: int, *args: str, scheme: str = "http"):
             time.sleep(0.2)
     proc.kill()
     raise AssertionError("the demo server did not start")
+
+
+class Client:
+    """A python-socketio client that records every event it gets."""
+
+    def __init__(self, url: str) -> None:
+        self.sio = socketio.Client(reconnection=False)
+        self.events: dict[str, list] = {"hello": [], "state": [], "status": [], "error": []}
+        self.lock = threading.Lock()
+        for name in self.events:
+            self.sio.on(name, self._recorder(name))
+        self.sio.connect(url, transports=["websocket"], wait_timeout=10)
+        assert wait_for(lambda: self.events["hello"], 5)
+
+    def _recorder(self, name):
+        def record(payload=None):
+            with self.lock:
+                self.events[name].append(payload)
+        return record
+
+    @property
+    def states(self) -> list[dict]:
+        return list(self.events["state"])
+
+    @property
+    def errors(self) -> list[dict]:
+        return list(self.events["error"])
+
+    def send(self, jpeg: bytes, frame_id: int) -> None:
+        self.sio.emit("frame", {"jpeg": jpeg, "id": frame_id, "ts": time.time() * 1000})
+
+    def close(self) -> None:
+        self.sio.disconnect()
 
 
 def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02) -> bool:

@@ -80,7 +80,7 @@ def _mirror_activity(server_factory, tmp_path, clip: str, library) -> dict:
     rows = []
     try:
         page.wait_for_function("window.mirror.mode === 'camera'", timeout=15000)
-        end = time.monotonic() + 25
+        end = time.monotonic() + 15
         while time.monotonic() < end:
             rows.append(page.evaluate("[!!(window.mirror.state && window.mirror.state.action && "
                                       "window.mirror.state.action.moving), window.mirror.raster.regionRates]"))
@@ -90,7 +90,7 @@ def _mirror_activity(server_factory, tmp_path, clip: str, library) -> dict:
         close(pw, ctx)
     assert not console, console
     moving = np.array([r for m, r in rows if m and len(r) == 3])
-    assert len(moving) > 20, f"the movement in {clip} was hardly seen"
+    assert len(moving) > 15, f"the movement in {clip} was hardly seen"
     return {"STS": moving[:, 0].mean(), "PF": moving[:, 1].mean(), "F5": moving[:, 2].mean()}
 
 
@@ -192,6 +192,21 @@ def test_record_page_adds_a_class_that_is_recognised_at_once(server_factory, tmp
         # The same movement, seen again, is now recognised as the new class.
         page.wait_for_function("window.recorder.state.action && [window.recorder.state.action.label, "
                                "window.recorder.state.action.last].includes('hello-wave')", timeout=40000)
+    finally:
+        close(pw, ctx)
+    assert not console, console
+
+
+def test_view_page_shows_the_demo_without_touching_a_camera(server_factory, tmp_path):
+    camera = write_y4m(read_frames(biisc("S001_M_DRIN_STD_FCE.avi"))[:20], tmp_path / "cam.y4m")
+    srv, hub = server_factory()
+    pw, ctx, page, console = open_page(tmp_path, srv.url + "/view", camera)
+    try:
+        page.wait_for_function("window.mirror.statesReceived > 10", timeout=20000)
+        assert page.evaluate("window.mirror.mode") == "watch"
+        assert page.evaluate("window.mirror.state.stream") == "replay:default"
+        assert not page.evaluate("window.mirror.sound.on")  # a hall of phones stays quiet
+        assert not any(s.startswith("cam:") for s in hub.streams)
     finally:
         close(pw, ctx)
     assert not console, console

@@ -8,45 +8,11 @@ import time
 
 import numpy as np
 import pytest
-import socketio
 
 from demo import config, protocol
 from demo.sources import VideoSource
 
-from conftest import wait_for
-
-
-class Client:
-    """A python-socketio client that records every event it gets."""
-
-    def __init__(self, url: str) -> None:
-        self.sio = socketio.Client(reconnection=False)
-        self.events: dict[str, list] = {"hello": [], "state": [], "status": [], "error": []}
-        self.lock = threading.Lock()
-        for name in self.events:
-            self.sio.on(name, self._recorder(name))
-        self.sio.connect(url, transports=["websocket"], wait_timeout=10)
-        assert wait_for(lambda: self.events["hello"], 5)
-
-    def _recorder(self, name):
-        def record(payload=None):
-            with self.lock:
-                self.events[name].append(payload)
-        return record
-
-    @property
-    def states(self) -> list[dict]:
-        return list(self.events["state"])
-
-    @property
-    def errors(self) -> list[dict]:
-        return list(self.events["error"])
-
-    def send(self, jpeg: bytes, frame_id: int) -> None:
-        self.sio.emit("frame", {"jpeg": jpeg, "id": frame_id, "ts": time.time() * 1000})
-
-    def close(self) -> None:
-        self.sio.disconnect()
+from conftest import Client, wait_for
 
 
 @pytest.fixture
@@ -97,8 +63,10 @@ def test_overload_drops_stale_frames_instead_of_queueing(server, drink_jpegs):
     c = connect()
     n = 60
     for i in range(1, n + 1):
-        c.send(drink_jpegs[i % len(drink_jpegs)], i)  # far faster than pose can go
+        c.send(drink_jpegs[i % len(drink_jpegs)], i)  # 35 fps: under the rate limit, far faster than pose
+        time.sleep(1 / 35)
     assert wait_for(lambda: c.states and c.states[-1]["frame_id"] == n, 15)
+    assert not c.errors
     ids = [s["frame_id"] for s in c.states]
     assert ids == sorted(ids) and len(ids) < n  # in order, stale ones dropped
     assert c.states[-1]["dropped"] > 0
@@ -294,3 +262,63 @@ def test_model_controls_from_another_device_need_the_token(server_factory):
         assert not c.errors
     finally:
         c.close()
+
+
+def test_past_the_stream_limit_a_camera_is_told_the_demo_is_busy(server_factory, drink_jpegs):
+    from demo.config import Settings
+
+    srv, hub = server_factory(settings=Settings(max_streams=1))
+    first, second = Client(srv.url), Client(srv.url)
+    try:
+        first.send(drink_jpegs[0], 1)
+        assert wait_for(lambda: first.states, 15)
+        second.send(drink_jpegs[0], 1)
+        assert wait_for(lambda: second.errors, 5)
+        assert second.errors[0]["code"] == "busy" and "/view" in second.errors[0]["fix"]
+        # The busy client can still watch; the first camera is still served.
+        second.sio.emit("control", {"action": "watch", "source": "replay:default"})
+        assert wait_for(lambda: len(second.states) > 3, 10)
+        first.send(drink_jpegs[1], 2)
+        assert wait_for(lambda: any(s["frame_id"] == 2 for s in first.states), 10)
+    finally:
+        first.close()
+        second.close()
+
+
+def test_viewers_can_watch_a_camera_stream_by_its_id(server, drink_jpegs):
+    _, _, connect = server
+    cam, viewer = connect(), connect()
+    cam.send(drink_jpegs[0], 1)
+    assert wait_for(lambda: cam.states, 15)
+    viewer.sio.emit("control", {"action": "watch", "source": cam.states[0]["stream"]})
+    for i in range(2, 8):
+        cam.send(drink_jpegs[i], i)
+        time.sleep(0.15)
+    assert wait_for(lambda: len(viewer.states) >= 3, 10)
+    assert {s["stream"] for s in viewer.states} == {cam.states[0]["stream"]}
+    viewer.sio.emit("control", {"action": "watch", "source": "cam:nobody"})
+    assert wait_for(lambda: viewer.errors, 5) and "not streaming" in viewer.errors[-1]["message"]
+
+
+def test_pages_from_other_origins_cannot_connect(server):
+    srv, _, _ = server
+    import engineio
+    import socketio
+
+    c = socketio.Client(reconnection=False)
+    with pytest.raises((socketio.exceptions.ConnectionError, engineio.exceptions.ConnectionError)):
+        c.connect(srv.url, transports=["websocket"], headers={"Origin": "http://evil.example"}, wait_timeout=5)
+    ok = socketio.Client(reconnection=False)  # its Origin is the server's own, as a page's is
+    ok.connect(srv.url, transports=["websocket"], wait_timeout=5)
+    ok.disconnect()
+
+
+def test_soak_command_reports_memory_latency_and_errors(pose_model, capsys):
+    from demo.__main__ import main
+
+    assert main(["soak", "--minutes", "0.35", "--every", "7"]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split() for line in out.splitlines() if line.strip() and line.split()[0][0].isdigit()]
+    assert len(rows) >= 2
+    assert all(float(r[6]) > 0 and float(r[7]) > 0 and r[8] == "0" for r in rows), out  # both paths flow
+    assert "memory after warm-up" in out and "errors 0" in out

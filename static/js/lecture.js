@@ -68,6 +68,8 @@ export class LectureControls {
     const source = state.stream.startsWith("cam:") ? "camera" : state.stream;
     if ($("ctl-source").value !== source && document.activeElement !== $("ctl-source")) $("ctl-source").value = source;
     if (this.selected >= 0) this.inspect();
+    const share = `${location.origin}/view?source=${encodeURIComponent(state.stream)}`;
+    if ($("ctl-share").textContent !== share) $("ctl-share").textContent = share;
   }
 
   inspect() {

@@ -15,6 +15,7 @@ import { LectureControls } from "./lecture.js";
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
 const lecture = document.body.dataset.mode === "lecture";
+const viewer = document.body.dataset.mode === "view";  // /view: state only, never a camera
 const view = new SkeletonView($("view"));
 const video = $("camera");
 const raster = new RasterView($("raster"));
@@ -23,7 +24,9 @@ const agentView = new SkeletonView($("agent"), { bone: "#e69f00", joint: "#f2f2f
 const actions = new ActionView({
   label: $("action-label"), explanation: $("action-explanation"), marker: $("gauge-marker"), list: $("evidence"),
 });
-const sound = new SpikeSound($("sound"), { on: params.get("sound") !== "0", labels: (on) => t(on ? "sound.on" : "sound.off") });
+// A hall of phones on /view stays quiet unless asked (?sound=1).
+const soundOn = viewer ? params.get("sound") === "1" : params.get("sound") !== "0";
+const sound = new SpikeSound($("sound"), { on: soundOn, labels: (on) => t(on ? "sound.on" : "sound.off") });
 
 // What the page knows now; window.mirror exposes it to tests and curious lecturers.
 const page = {
@@ -105,7 +108,8 @@ const link = connect({
     if (cameraTried) return;
     const wanted = params.get("source");
     if (wanted && wanted !== "camera") { cameraTried = true; watch(wanted); return; }
-    if (!wanted && h.server_source) { cameraTried = true; watch(h.server_source.stream); return; }
+    if ((!wanted || viewer) && h.server_source) { cameraTried = true; watch(h.server_source.stream); return; }
+    if (viewer) { cameraTried = true; watch(null); return; }
     startCamera();
   },
   async state(s) {
@@ -148,6 +152,7 @@ const link = connect({
     page.errors.push(e);
     if (page.errors.length > 50) page.errors.shift();
     if (e.code === "forbidden") banner("lecture.forbidden");
+    if (e.code === "busy" && page.mode === "camera") { banner("banner.busy"); watch(null); }
     console.warn(`server: ${e.code}: ${e.message} ${e.fix || ""}`);
   },
 });

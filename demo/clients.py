@@ -1,0 +1,60 @@
+"""Socket.IO clients that act like pages, for the benchmark and the soak test.
+
+`CameraClient` sends JPEG frames like the page's camera and times each round
+trip; `ViewerClient` watches a stream like /view. They measure; they must
+not assert anything (the benchmark and soak print, the tests judge).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import socketio
+
+
+class CameraClient:
+    def __init__(self, url: str) -> None:
+        self.sio = socketio.Client(reconnection=False)
+        self.rtts: list[float] = []
+        self.errors: list[dict] = []
+        self.answered = threading.Event()
+        self.sio.on("state", self._on_state)
+        self.sio.on("error", self.errors.append)
+        self.sio.connect(url, transports=["websocket"])
+
+    def _on_state(self, s: dict) -> None:
+        if s.get("client_ts") is not None:
+            self.rtts.append(time.perf_counter() * 1000 - s["client_ts"])
+        self.answered.set()
+
+    def send(self, frame_id: int, jpeg: bytes) -> None:
+        self.answered.clear()
+        self.sio.emit("frame", {"jpeg": jpeg, "id": frame_id, "ts": time.perf_counter() * 1000})
+
+    def round_trip(self, frame_id: int, jpeg: bytes, timeout: float = 10.0) -> bool:
+        """Send one frame and wait for its state (one frame in flight)."""
+        self.send(frame_id, jpeg)
+        return self.answered.wait(timeout)
+
+    def close(self) -> None:
+        self.sio.disconnect()
+
+
+class ViewerClient:
+    def __init__(self, url: str, source: str | None = None) -> None:
+        self.sio = socketio.Client(reconnection=False)
+        self.states = 0
+        self.last_t: float | None = None
+        self.errors: list[dict] = []
+        self.sio.on("state", self._on_state)
+        self.sio.on("error", self.errors.append)
+        self.sio.connect(url, transports=["websocket"])
+        self.sio.emit("control", {"action": "watch", **({"source": source} if source else {})})
+
+    def _on_state(self, s: dict) -> None:
+        self.states += 1
+        self.last_t = time.monotonic()
+
+    def close(self) -> None:
+        self.sio.disconnect()

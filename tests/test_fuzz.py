@@ -1,0 +1,133 @@
+"""Bad input, fuzzed (hypothesis), against a real server and real clients.
+
+Every malformed `frame` or `control` gets an `error` event of its own; a flood
+is refused message by message; huge payloads are answered, not swallowed;
+memory stays bounded; and a viewer watching meanwhile keeps receiving states.
+"""
+
+from __future__ import annotations
+
+import struct
+import threading
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from demo import config, protocol
+from demo.soak import rss_mb
+
+from conftest import Client, wait_for
+
+# Anything a confused or hostile client might send as a value.
+junk = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=50)
+    | st.binary(max_size=200),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12)
+
+
+def jpeg_with_size(width: int, height: int) -> bytes:
+    """A JPEG header claiming a picture of this size (and nothing after it)."""
+    sof = b"\xff\xc0" + struct.pack(">HBHHB", 17, 8, height, width, 3) + b"\x01\x22\x00\x02\x11\x01\x03\x11\x01"
+    return b"\xff\xd8" + sof + b"\xff\xd9"
+
+
+@pytest.fixture(scope="module")
+def fuzz_server(pose_model):
+    from demo.server import create_app
+    from demo.server_thread import ServerThread
+
+    app, _, hub = create_app(model_path=pose_model)
+    srv = ServerThread(app).start()
+    viewer = Client(srv.url)
+    viewer.sio.emit("control", {"action": "watch", "source": "replay:default"})
+    assert wait_for(lambda: len(viewer.states) > 5, 15)
+    fuzzer = Client(srv.url)  # one client for every generated example: connecting is not under test
+    yield srv, viewer, fuzzer
+    fuzzer.close()
+    viewer.close()
+    hub.stop_all()
+    srv.stop()
+
+
+def expect_one_error_each(client: Client, event: str, payloads: list) -> None:
+    for payload in payloads:
+        expected = len(client.errors) + 1
+        client.sio.emit(event, payload)
+        assert wait_for(lambda n=expected: len(client.errors) == n, 10, 0.002), f"no error for {payload!r:.200}"
+        time.sleep(1 / config.MAX_CONTROLS_PER_SECOND)  # stay under the rate limit: test the parser here
+    assert all(e["message"] and "fix" in e and e["code"] not in ("rate_limited", "internal")
+               for e in client.errors)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(junk | st.fixed_dictionaries({"action": junk}, optional={"source": junk, "on": junk,
+                                                                          "class": junk, "token": junk}),
+                min_size=1, max_size=5))
+def test_fuzzed_controls_each_get_an_error(fuzz_server, payloads):
+    srv, viewer, fuzzer = fuzz_server
+    payloads = [p for p in payloads if not (isinstance(p, dict) and p.get("action") in protocol.CONTROL_ACTIONS)]
+    expect_one_error_each(fuzzer, "control", payloads)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(
+    junk
+    | st.fixed_dictionaries({"jpeg": junk, "id": junk})
+    | st.fixed_dictionaries({"jpeg": st.binary(min_size=1, max_size=3000), "id": st.integers(0, 10**6)})
+    | st.builds(lambda w, h: {"jpeg": jpeg_with_size(w, h), "id": 1},
+                st.integers(1, 65535), st.integers(1, 65535)),
+    min_size=1, max_size=4))
+def test_fuzzed_frames_each_get_an_error(fuzz_server, payloads):
+    srv, viewer, fuzzer = fuzz_server
+    expect_one_error_each(fuzzer, "frame", payloads)
+
+
+def test_truncated_real_jpegs_each_get_an_error(fuzz_server, drink_jpegs):
+    srv, viewer, _ = fuzz_server
+    c = Client(srv.url)
+    try:
+        data = drink_jpegs[0]
+        cuts = [2, 20, 200, len(data) // 4, len(data) // 2, len(data) - 400]
+        expect_one_error_each(c, "frame", [{"jpeg": data[:k], "id": i} for i, k in enumerate(cuts)])
+        assert {e["code"] for e in c.errors} == {"bad_frame"}
+    finally:
+        c.close()
+
+
+def test_huge_payloads_and_floods_are_refused_and_everyone_else_goes_on(fuzz_server, drink_jpegs):
+    srv, viewer, _ = fuzz_server
+    rss_before = rss_mb()
+    states_before = len(viewer.states)
+    c = Client(srv.url)
+    try:
+        # 10 MB, three times: each answered with an error, none kept.
+        for i in range(3):
+            c.sio.emit("frame", {"jpeg": b"\xff\xd8" + bytes(10 * 1024 * 1024), "id": i})
+        assert wait_for(lambda: len(c.errors) >= 3, 20)
+        assert all(e["code"] == "bad_message" and "MB" in e["message"] for e in c.errors[:3])
+        # 1,000 messages in about a second: the excess is refused one by one.
+        c.events["error"].clear()
+        start = time.monotonic()
+        for i in range(1000):
+            c.sio.emit("control", {"action": "nonsense", "n": i})
+            time.sleep(max(0.0, start + i / 1000 - time.monotonic()))
+        assert wait_for(lambda: len(c.errors) >= 1000, 20)
+        codes = [e["code"] for e in c.errors]
+        assert codes.count("rate_limited") > 900 and codes.count("bad_message") >= 20
+        # Frames flooding in: refused beyond the rate, and the ones let through still answered.
+        c.events["error"].clear()
+        sender = threading.Thread(target=lambda: [c.send(drink_jpegs[i % 50], i) for i in range(300)])
+        sender.start()
+        sender.join()
+        assert wait_for(lambda: len(c.errors) >= 200, 20)
+        assert {e["code"] for e in c.errors} == {"rate_limited"}
+        assert wait_for(lambda: len(c.states) > 0, 20)
+    finally:
+        c.close()
+    # The viewer was served throughout, at its own pace, and saw none of it.
+    assert len(viewer.states) - states_before > 20
+    assert not viewer.errors
+    assert rss_mb() - rss_before < 150, f"memory grew by {rss_mb() - rss_before:.0f} MB"
