@@ -130,7 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     _pose_arg(bench)
     bench.add_argument("--video", type=Path, help="clip to measure on (default: a bundled test clip)")
     bench.add_argument("--frames", type=int, default=150, help="frames per measurement")
-    bench.add_argument("--only", choices=["mirror"], help="measure only this part (no pose model needed)")
+    bench.add_argument("--only", choices=["mirror", "viewers"],
+                       help="measure only this part: the mirror units, or one stream to many viewers")
+    bench.add_argument("--viewers", type=int, default=100, help="viewer clients for --only viewers")
     return parser
 
 
@@ -178,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "soak":
             from .pose_models import resolve
             from .soak import run_soak
-            run_soak(args.minutes, resolve(args.pose_model), args.video, args.every)
+            run_soak(args.minutes, resolve(args.pose_model), args.video, args.every,
+                     log=lambda line: print(line, flush=True))  # an hour's report, line by line
             return 0
         if args.command == "bench":
             from .bench import run_bench

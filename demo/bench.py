@@ -186,6 +186,9 @@ def run_bench(args: argparse.Namespace) -> int:
     if args.only == "mirror":
         print_mirror(bench_mirror())
         return 0
+    if args.only == "viewers":
+        bench_viewers(args.viewers)
+        return 0
     model = pose_models.resolve(args.pose_model)
     clip = args.video or DEFAULT_CLIP
     if not Path(clip).is_file():
@@ -227,3 +230,66 @@ def print_mirror(m: dict) -> None:
         print(f"mirror step, {size} units  {med:6.3f} ms median  {p95:6.3f} ms p95")
     size, med, p95 = m["frame"]
     print(f"mirror per frame (step, agent, packing; {size} units)  {med:6.3f} ms median  {p95:6.3f} ms p95")
+
+
+def bench_viewers(count: int = 100, seconds: float = 20.0, log=print) -> dict:
+    """One stream (the bundled recording, 30 states a second) to `count` viewers: lag and server CPU.
+
+    The server runs as its own process (`python -m demo --replay`), so its CPU is measured apart
+    from the viewers' (which here share the same two cores)."""
+    import subprocess
+    import sys
+
+    from .clients import ViewerClient
+    from .net import free_port, wait_until_up
+    from .soak import rss_mb
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "demo", "--port", str(port), "--no-provision",
+                               "--replay", str(config.DEFAULT_RECORDING)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        if not wait_until_up(url, 60, alive=lambda: server.poll() is None):
+            raise SourceError("The demo server did not start for the viewers benchmark.",
+                              "Run `python -m demo` to see why.")
+        results = {}
+        for n in (1, count):
+            viewers = [ViewerClient(url, "server") for _ in range(n)]
+            time.sleep(3.0)  # everyone joined and the stream runs
+            cpu0, t0 = _cpu_seconds(server.pid), time.monotonic()
+            for v in viewers:
+                v.arrivals.clear()
+            lags = [v.arrivals for v in viewers]
+            time.sleep(seconds)
+            cpu = (_cpu_seconds(server.pid) - cpu0) / (time.monotonic() - t0) * 100
+            growth = []
+            for lag in lags:
+                if len(lag) < 20:
+                    continue
+                offsets = [recv - t for recv, t in lag]
+                k = max(5, len(offsets) // 5)
+                # Arrival minus source clock: constant when no lag builds up. (The replay loops every
+                # 17 s, which shifts every client's offsets alike; the median over clients sees it.)
+                growth.append((np.median(offsets[-k:]) - np.median(offsets[:k])) * 1000)
+            rate = np.median([len(lag) / seconds for lag in lags])
+            results[n] = {"cpu": cpu, "rate": float(rate), "lag_growth_ms": float(np.median(growth)) if growth
+                          else float("nan"), "server_rss": rss_mb(server.pid)}
+            log(f"{n:4d} viewers: server CPU {cpu:5.1f}% of a core, {rate:5.1f} states/s each, "
+                f"lag growth {results[n]['lag_growth_ms']:+.1f} ms over {seconds:.0f} s, "
+                f"server RSS {results[n]['server_rss']:.0f} MB")
+            for v in viewers:
+                v.close()
+            time.sleep(1.0)
+        return results
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _cpu_seconds(pid: int) -> float:
+    import os
+
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -46,6 +46,7 @@ class ViewerClient:
         self.sio = socketio.Client(reconnection=False)
         self.states = 0
         self.last_t: float | None = None
+        self.arrivals: list[tuple[float, float]] = []  # (when it arrived, the state's source clock)
         self.errors: list[dict] = []
         self.sio.on("state", self._on_state)
         self.sio.on("error", self.errors.append)
@@ -55,6 +56,7 @@ class ViewerClient:
     def _on_state(self, s: dict) -> None:
         self.states += 1
         self.last_t = time.monotonic()
+        self.arrivals.append((self.last_t, s["t"]))
 
     def close(self) -> None:
         self.sio.disconnect()

@@ -26,8 +26,9 @@ from .sources import VideoSource
 WARM_UP = 120.0  # s: memory is measured from here (caches, the landmarkers and JIT settle first)
 
 
-def rss_mb() -> float:
-    with open("/proc/self/status") as f:
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident memory of a process (this one by default), in MB."""
+    with open(f"/proc/{pid}/status") as f:
         for line in f:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024

@@ -17,6 +17,7 @@ from demo import jpeg, pose_models
 from demo.__main__ import main
 from demo.actions import Library
 from demo.extract import extract_many
+from demo.net import free_port, wait_until_up  # noqa: F401  (free_port: for the tests)
 from demo.server import create_app
 from demo.server_thread import ServerThread
 
@@ -92,35 +93,17 @@ def lan_address() -> str | None:
     return None if address.startswith("127.") else address
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_demo(port: int, *args: str, scheme: str = "http"):
     """`python -m demo` in a subprocess, as a user starts it; returns once it answers."""
-    import ssl
     import subprocess
     import sys
-    import urllib.request
 
     proc = subprocess.Popen([sys.executable, "-m", "demo", "--port", str(port), "--no-provision", *args],
                             cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    insecure = ssl.create_default_context()
-    insecure.check_hostname = False
-    insecure.verify_mode = ssl.CERT_NONE
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"{scheme}://127.0.0.1:{port}/health", timeout=1, context=insecure)
-            return proc
-        except OSError:
-            if proc.poll() is not None:
-                raise AssertionError(f"the demo server exited with {proc.returncode}") from None
-            time.sleep(0.2)
+    if wait_until_up(f"{scheme}://127.0.0.1:{port}", 30, alive=lambda: proc.poll() is None):
+        return proc
+    if proc.poll() is not None:
+        raise AssertionError(f"the demo server exited with {proc.returncode}")
     proc.kill()
     raise AssertionError("the demo server did not start")
 
@@ -198,8 +181,6 @@ def build_library(tmp_path, clips, per_class: int | None = None, seed: int = 0) 
         kind = "--goal-directed" if GOAL.get(action) else "--meaningless"
         assert main(["actions", "add", action.lower(), kind, "--library", str(lib), *map(str, files)]) == 0
     return Library(lib)
-
-
 
 
 @pytest.fixture(scope="session")

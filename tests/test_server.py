@@ -219,7 +219,8 @@ def test_model_controls_drive_the_watched_streams_model(server):
     c.sio.emit("control", {"action": "watch", "source": "replay:default"})
     assert wait_for(lambda: len(c.states) >= 3, 10)
     m = c.states[-1]["mirror"]
-    assert len(m["rates"]) == len(layout["region"]) and m["learning"] is False and m["training"] == "off"
+    assert m["n"] == len(layout["region"]) and len(m["units"]) == m["n"] + 3 * m["spikes"]
+    assert m["learning"] is False and m["training"] == "off"
     c.sio.emit("control", {"action": "act", "class": "grasp-to-mouth"})
     assert wait_for(lambda: any(s["agent"] for s in c.states[-5:]), 10)
     agent = next(s["agent"] for s in reversed(c.states) if s["agent"])
@@ -322,3 +323,32 @@ def test_soak_command_reports_memory_latency_and_errors(pose_model, capsys):
     assert len(rows) >= 2
     assert all(float(r[6]) > 0 and float(r[7]) > 0 and r[8] == "0" for r in rows), out  # both paths flow
     assert "memory after warm-up" in out and "errors 0" in out
+
+
+def test_one_stream_reaches_many_viewers_in_step(server):
+    """25 viewers of the bundled recording (30 states a second): everyone gets nearly every state, in
+    order, without a backlog (`python -m demo bench --only viewers` measures 100 and the CPU)."""
+    from demo.clients import ViewerClient
+
+    srv, hub, _ = server
+    viewers = [ViewerClient(srv.url, "replay:default") for _ in range(25)]
+    try:
+        time.sleep(2.0)
+        for v in viewers:
+            v.arrivals.clear()
+        time.sleep(6.0)
+        counts = [len(v.arrivals) for v in viewers]
+        produced = hub.streams["replay:default"].fps * 6.0
+        assert min(counts) >= 0.8 * produced, (counts, produced)
+        for v in viewers:
+            recv = np.array([r for r, _ in v.arrivals])
+            steps = np.diff([t for _, t in v.arrivals])
+            assert (steps > 0).sum() >= len(steps) - 1  # in order (the recording may loop once)
+            # The source's clock, run on across a loop of the recording; arrival minus it is the lag.
+            source = np.concatenate([[0.0], np.cumsum(np.where(steps > 0, steps, 1 / 30))])
+            lag = (recv - recv[0]) - source
+            k = len(lag) // 4
+            assert np.median(lag[-k:]) - np.median(lag[:k]) < 0.25  # no growing lag
+    finally:
+        for v in viewers:
+            v.close()

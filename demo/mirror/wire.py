@@ -1,8 +1,10 @@
 """The mirror population's activity in `state`, packed small (nengo-gui style).
 
-Rates go as one byte per unit (0..255 of r_max); spikes as two parallel
-binary arrays, unit index (uint16 little-endian) and time within the step
-(uint8, 0..255 of dt). The whole `mirror` object stays within
+One binary field, `units`, carries everything that changes each step:
+the rates as one byte per unit (0..255 of r_max), then the spikes' unit
+indices (uint16 little-endian), then their times within the step (uint8,
+0..255 of dt). One field and not three because each binary field is a
+websocket frame of its own, per viewer. The whole `mirror` object stays within
 MAX_BYTES for 200 units: beyond a spike budget, a random subset is sent and
 the number left out reported, so a burst never bloats a message. The agent's
 figure travels beside it (state.agent). This module packs and unpacks; it
@@ -33,12 +35,14 @@ def pack(snap: Snapshot, r_max: float) -> dict:
     if left_out:  # spikes come in random order, so the first `budget` are a fair sample
         units, times = units[:budget], times[:budget]
     obs = snap.observation
+    blob = b"".join((rates.tobytes(), units.astype("<u2").tobytes(),
+                     np.minimum(times * 256, 255).astype(np.uint8).tobytes()))
     return {
         "t": round(step.t, 4),
         "dt": round(step.dt, 4),
-        "rates": rates.tobytes(),
-        "spike_units": units.astype("<u2").tobytes(),
-        "spike_times": np.minimum(times * 256, 255).astype(np.uint8).tobytes(),
+        "n": len(rates),
+        "spikes": len(units),
+        "units": blob,
         "left_out": left_out,
         "gate": round(step.gate, 3),
         "learning": snap.learning,
@@ -61,7 +65,8 @@ def agent(snap: Snapshot) -> dict | None:
 
 def unpack(msg: dict, r_max: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(rates in Hz, spike units, spike times 0..1): the inverse of pack(), for clients and tests."""
-    rates = np.frombuffer(msg["rates"], np.uint8) * (r_max / 255.0)
-    units = np.frombuffer(msg["spike_units"], "<u2").astype(int)
-    times = (np.frombuffer(msg["spike_times"], np.uint8) + 0.5) / 256.0
+    n, k, blob = msg["n"], msg["spikes"], msg["units"]
+    rates = np.frombuffer(blob, np.uint8, n) * (r_max / 255.0)
+    units = np.frombuffer(blob, "<u2", k, offset=n).astype(int)
+    times = (np.frombuffer(blob, np.uint8, k, offset=n + 2 * k) + 0.5) / 256.0
     return rates, units, times

@@ -1,12 +1,22 @@
 // The mirror units' spike raster, grouped by region, scrolling with the stream's clock.
 // Built from the population layout in `hello`; fed each `state.mirror`
-// (rates: 1 byte per unit; spikes: uint16 unit + uint8 time in the step).
+// (its `units` field: rates, 1 byte per unit; then spikes: uint16 units, then uint8 times).
 // Drawn on every animation frame, so it scrolls smoothly whatever the message rate.
 
 export const REGION_COLOURS = ["#56b4e9", "#e69f00", "#009e73", "#cc79a7", "#f0e442"]; // Okabe-Ito
 const WINDOW = 4.0;        // seconds shown
 const CAPACITY = 1 << 15;  // spikes kept (a ring)
 const GAP = 6;             // px between regions (device pixels scale it)
+
+// state.mirror.units -> typed arrays (a copy for the uint16 part: it may sit at an odd offset).
+export function unpackUnits(m) {
+  const buf = m.units instanceof ArrayBuffer ? m.units : m.units.buffer;
+  return {
+    rates: new Uint8Array(buf, 0, m.n),
+    units: new Uint16Array(buf.slice(m.n, m.n + 2 * m.spikes)),
+    times: new Uint8Array(buf, m.n + 2 * m.spikes, m.spikes),
+  };
+}
 
 export class RasterView {
   constructor(canvas) {
@@ -58,16 +68,14 @@ export class RasterView {
   push(m) {
     if (!this.layout || !m || this.frozen) return;
     const n = this.layout.region.length;
-    const rates = new Uint8Array(m.rates);
-    if (rates.length !== n) return; // a new population is on its way in `hello`
+    if (m.n !== n) return; // a new population is on its way in `hello`
+    const { rates, units, times } = unpackUnits(m);
     const scale = this.layout.r_max / 255;
     this.rates = Float32Array.from(rates, (v) => v * scale);
     const regions = this.layout.regions.length;
     const sum = new Float64Array(regions), cnt = new Float64Array(regions);
     for (let i = 0; i < n; i++) { sum[this.layout.region[i]] += this.rates[i]; cnt[this.layout.region[i]]++; }
     this.regionRates = Array.from(sum, (s, r) => (cnt[r] ? s / cnt[r] : 0));
-    const units = new Uint16Array(m.spike_units);
-    const times = new Uint8Array(m.spike_times);
     for (let k = 0; k < units.length; k++) {
       this.times[this.head] = m.t - m.dt + ((times[k] + 0.5) / 256) * m.dt;
       this.units[this.head] = units[k];

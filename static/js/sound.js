@@ -1,6 +1,7 @@
 // Spikes as clicks, like an electrophysiology rig's loudspeaker: one pitch per region
 // (STS high, parietal middle, premotor low). Browsers start audio only after a gesture:
 // the context is resumed on the first click or key press.
+import { unpackUnits } from "./raster.js";
 
 const PITCH = [2600, 1500, 800];  // Hz, per region in raster order
 const MAX_CLICKS = 48;            // per state message: enough to hear bursts, never a roar
@@ -51,7 +52,7 @@ export class SpikeSound {
     if (!this.on || !m || !layout) return;
     if (!this.ctx) this.start();
     if (this.ctx.state !== "running") return;
-    const units = new Uint16Array(m.spike_units), times = new Uint8Array(m.spike_times);
+    const { units, times } = unpackUnits(m);
     const step = Math.max(1, Math.ceil(units.length / MAX_CLICKS));
     const t0 = this.ctx.currentTime + 0.03;
     for (let k = 0; k < units.length; k += step) {
