@@ -35,6 +35,7 @@ MODEL_CONTROLS: dict[str, tuple[str, tuple[type, ...], Any]] = {
     "learning": ("on", (bool,), None),                # associative learning on or off
     "train": ("mode", (str,), None),                  # "off" | "imitation" | "counter"
     "reset": ("weights", (str,), "default"),          # "default" | "untrained"
+    "speed": ("factor", (int, float), None),          # slow motion of a recording or video, 0.1 .. 1
     # The record page: examples of a new class, from the stream this page sends or watches.
     "record": ("on", (bool,), None),                  # start / stop recording an example
     "discard": ("index", (int,), None),               # drop a recorded example

@@ -152,6 +152,9 @@ class Hub:
             self.record(sid, msg)
             return
         stream = self.stream_of(sid)
+        if msg.action == "speed":
+            stream.source.set_speed(msg.value)
+            return
         session = stream.mirror_session()
         if session is None:
             why = self.mirror_error or self.action_error or "no action classes"

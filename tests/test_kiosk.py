@@ -127,6 +127,9 @@ def test_lecture_controls_change_the_model(server_factory, tmp_path):
         page.wait_for_timeout(800)
         assert page.evaluate("window.mirror.state.frame_id") == frozen
         page.keyboard.press("f")
+        page.select_option("#ctl-speed", "0.25")  # slow motion of the recording
+        page.wait_for_timeout(300)
+        assert not page.evaluate("window.mirror.errors.length")
         page.select_option("#ctl-language", "de")
         page.wait_for_function("document.querySelector('.privacy').textContent.startsWith('Kein')", timeout=5000)
     finally:

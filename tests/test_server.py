@@ -230,12 +230,15 @@ def test_model_controls_drive_the_watched_streams_model(server):
     assert wait_for(lambda: (c.states[-1]["mirror"]["learning"], c.states[-1]["mirror"]["training"])
                     == (True, "counter"), 10)
     c.sio.emit("control", {"action": "reset", "weights": "untrained"})
+    c.sio.emit("control", {"action": "speed", "factor": 0.5})
+    time.sleep(0.5)
     before = len(c.errors)
+    assert before == 1  # only the control sent before watching anything
     for bad in ({"action": "act", "class": "juggle"}, {"action": "learning", "on": "yes"},
                 {"action": "train", "mode": "sideways"}, {"action": "reset", "weights": 3},
-                {"action": "train"}):
+                {"action": "train"}, {"action": "speed", "factor": "fast"}):
         c.sio.emit("control", bad)
-    assert wait_for(lambda: len(c.errors) >= before + 5, 5)
+    assert wait_for(lambda: len(c.errors) >= before + 6, 5)
     assert all(e["code"] in ("bad_message", "bad_control") for e in c.errors[before:])
     n = len(c.states)
     assert wait_for(lambda: len(c.states) > n + 5, 10)  # the stream goes on

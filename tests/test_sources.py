@@ -134,3 +134,30 @@ def test_a_pose_failure_restarts_that_stream_only(drink_jpegs, pose_model):
     finally:
         for s in streams:
             s.stop()
+
+
+def test_slow_motion_slows_a_recordings_clock_and_rate():
+    from demo import config
+    from demo.sources import ReplaySource
+
+    src = ReplaySource(config.DEFAULT_RECORDING).start()
+    try:
+        def run(seconds: float) -> tuple[int, float]:
+            frames, first, last = 0, None, None
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                f = src.read(0.2)
+                if f is not None:
+                    frames += 1
+                    first = f.t if first is None else first
+                    last = f.t
+            return frames, last - first
+
+        normal_frames, normal_clock = run(1.0)
+        src.set_speed(0.25)
+        slow_frames, slow_clock = run(1.0)
+        assert slow_frames < 0.4 * normal_frames  # a quarter of the frames a second...
+        assert slow_clock < 0.4 * normal_clock    # ...and a quarter of the recording's time
+        assert src.speed == 0.25
+    finally:
+        src.close()

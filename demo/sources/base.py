@@ -70,6 +70,13 @@ class Source:
     def stopped(self) -> bool:
         return self._stop.is_set()
 
+    def set_speed(self, speed: float) -> None:
+        """Slow motion for sources that play something recorded (see PlayedSource)."""
+        from ..errors import BadMessageError
+
+        raise BadMessageError(f"Slow motion needs a recording or a video; {self.label} is live.",
+                              "Choose a bundled recording or a video as the source.")
+
     def sleep(self, seconds: float) -> bool:
         """Sleep unless stopped; True when the source was stopped meanwhile."""
         return self._stop.wait(seconds)
@@ -86,17 +93,55 @@ class Source:
 
 
 class Pacer:
-    """Keeps a producer at a fixed rate on the wall clock, without drift."""
+    """Keeps a producer at a fixed rate on the wall clock, without drift, and keeps the
+    source's own clock: seconds of the recording or video played, which run slower than
+    the wall clock in slow motion (`speed` < 1), so everything downstream slows down alike."""
+
+    MIN_SPEED = 0.1
 
     def __init__(self, fps: float) -> None:
         self.period = 1.0 / fps
         self.next = time.monotonic()
+        self.speed = 1.0
+        self._clock = 0.0
+        self._stamp = time.monotonic()
+
+    def start(self, fps: float) -> Pacer:
+        """(Re)start ticking at `fps`, keeping the speed and the clock."""
+        self.period = 1.0 / fps
+        self.next = time.monotonic()
+        return self
+
+    def set_speed(self, speed: float) -> None:
+        self.clock()  # bank the time played at the old speed
+        self.speed = min(1.0, max(self.MIN_SPEED, float(speed)))
+
+    def clock(self) -> float:
+        now = time.monotonic()
+        self._clock += (now - self._stamp) * self.speed
+        self._stamp = now
+        return self._clock
 
     def wait(self, source: Source) -> bool:
         """Sleep until the next tick; True when the source was stopped meanwhile."""
-        self.next += self.period
+        self.next += self.period / self.speed
         delay = self.next - time.monotonic()
         if delay < -self.period:  # fell far behind (a stall): restart the clock
             self.next = time.monotonic()
             delay = 0.0
         return source.sleep(max(0.0, delay))
+
+
+class PlayedSource(Source):
+    """A source playing something recorded, at its own rate or slower (slow motion)."""
+
+    def __init__(self, label: str = "") -> None:
+        super().__init__(label)
+        self.pacer = Pacer(30.0)
+
+    def set_speed(self, speed: float) -> None:
+        self.pacer.set_speed(speed)
+
+    @property
+    def speed(self) -> float:
+        return self.pacer.speed

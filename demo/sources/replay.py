@@ -11,10 +11,10 @@ from pathlib import Path
 
 from .. import recording
 from ..landmarks import Frame
-from .base import Pacer, Source
+from .base import PlayedSource
 
 
-class ReplaySource(Source):
+class ReplaySource(PlayedSource):
     kind = "replay"
 
     def __init__(self, path: Path | str, loop: bool = True, label: str = "") -> None:
@@ -26,12 +26,11 @@ class ReplaySource(Source):
 
     def produce(self) -> None:
         rec = self.recording
-        pacer = Pacer(self.fps)
-        t0 = time.monotonic()
+        pacer = self.pacer.start(self.fps)
         self.set_status("ok", f"replaying {self.label}")
         while not self.stopped:
             for i in range(len(rec)):
-                t = time.monotonic() - t0
+                t = pacer.clock()
                 self.slot.put(Frame(image=None, t=t, frame_id=self.next_id(),
                                     received=time.perf_counter(), pose=rec.pose(i, t=t)))
                 if pacer.wait(self):

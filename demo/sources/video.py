@@ -13,10 +13,10 @@ import cv2
 
 from ..errors import SourceError
 from ..landmarks import Frame
-from .base import Pacer, Source
+from .base import PlayedSource
 
 
-class VideoSource(Source):
+class VideoSource(PlayedSource):
     kind = "video"
     sends_images = True
 
@@ -36,8 +36,7 @@ class VideoSource(Source):
         self.fps = fps if fps and 1.0 <= fps <= 240.0 else 30.0
 
     def produce(self) -> None:
-        pacer = Pacer(self.fps)
-        t0 = time.monotonic()
+        pacer = self.pacer.start(self.fps)
         while not self.stopped:
             cap = cv2.VideoCapture(str(self.path))
             self.set_status("ok", f"playing {self.path.name}")
@@ -45,7 +44,7 @@ class VideoSource(Source):
                 ok, image = cap.read()
                 if not ok:
                     break
-                self.slot.put(Frame(image=image, t=time.monotonic() - t0, frame_id=self.next_id(),
+                self.slot.put(Frame(image=image, t=pacer.clock(), frame_id=self.next_id(),
                                     received=time.perf_counter()))
                 if pacer.wait(self):
                     break

@@ -19,6 +19,7 @@ export class LectureControls {
     $("ctl-reset").addEventListener("click", () => this.send("reset", { weights: "default" }));
     $("ctl-untrained").addEventListener("click", () => this.send("reset", { weights: "untrained" }));
     $("ctl-freeze").addEventListener("click", () => this.freeze(!page.frozen));
+    $("ctl-speed").addEventListener("change", (e) => this.send("speed", { factor: Number(e.target.value) }));
     $("ctl-projector").addEventListener("click", () => this.projector(!document.body.classList.contains("projector")));
     const lang = $("ctl-language");
     for (const [code, name] of Object.entries(LANGUAGES)) lang.add(new Option(name, code, false, code === language));
@@ -106,6 +107,11 @@ export class LectureControls {
     else if (k === "r") this.send("reset", { weights: "default" });
     else if (k === "u") this.send("reset", { weights: "untrained" });
     else if (k === "f") this.freeze(!this.page.frozen);
+    else if (k === "m") {  // slow motion: 1x, 1/2x, 1/4x, round again
+      const speed = $("ctl-speed");
+      speed.selectedIndex = (speed.selectedIndex + 1) % speed.options.length;
+      this.send("speed", { factor: Number(speed.value) });
+    }
     else if (k === "p") this.projector(!document.body.classList.contains("projector"));
     else if (k === "s") this.page.sound.set(!this.page.sound.on);
     else return;
