@@ -3,6 +3,12 @@
 `CameraClient` sends JPEG frames like the page's camera and times each round
 trip; `ViewerClient` watches a stream like /view. They measure; they must
 not assert anything (the benchmark and soak print, the tests judge).
+
+`InOrderClient`: python-engineio's client hands every incoming message to a
+new thread, so under load the parts of a message with binary fields (one
+websocket frame each) can be put together out of order ("Unexpected binary
+attachment"; python-socketio issues #403, #436). Browsers handle messages
+in order; these clients do too.
 """
 
 from __future__ import annotations
@@ -10,12 +16,27 @@ from __future__ import annotations
 import threading
 import time
 
+import engineio
 import socketio
+
+
+class _InOrderEngineIO(engineio.Client):
+    def _trigger_event(self, event, *args, **kwargs):
+        if event == "message":
+            kwargs["run_async"] = False  # in the read loop, in arrival order
+        return super()._trigger_event(event, *args, **kwargs)
+
+
+class InOrderClient(socketio.Client):
+    """A python-socketio client that handles messages one by one, in the order they arrive."""
+
+    def _engineio_client_class(self):
+        return _InOrderEngineIO
 
 
 class CameraClient:
     def __init__(self, url: str) -> None:
-        self.sio = socketio.Client(reconnection=False)
+        self.sio = InOrderClient(reconnection=False)
         self.rtts: list[float] = []
         self.errors: list[dict] = []
         self.answered = threading.Event()
@@ -43,7 +64,7 @@ class CameraClient:
 
 class ViewerClient:
     def __init__(self, url: str, source: str | None = None) -> None:
-        self.sio = socketio.Client(reconnection=False)
+        self.sio = InOrderClient(reconnection=False)
         self.states = 0
         self.last_t: float | None = None
         self.arrivals: list[tuple[float, float]] = []  # (when it arrived, the state's source clock)

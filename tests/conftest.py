@@ -11,11 +11,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-import socketio
 
 from demo import jpeg, pose_models
 from demo.__main__ import main
 from demo.actions import Library
+from demo.clients import InOrderClient
 from demo.extract import extract_many
 from demo.net import free_port, wait_until_up  # noqa: F401  (free_port: for the tests)
 from demo.server import create_app
@@ -112,7 +112,7 @@ class Client:
     """A python-socketio client that records every event it gets."""
 
     def __init__(self, url: str) -> None:
-        self.sio = socketio.Client(reconnection=False)
+        self.sio = InOrderClient(reconnection=False)
         self.events: dict[str, list] = {"hello": [], "state": [], "status": [], "error": []}
         self.lock = threading.Lock()
         for name in self.events:
