@@ -39,7 +39,9 @@ def write_y4m(frames, path: Path, size=(640, 480), fps: int = 30, repeat: int = 
     return path
 
 
-def open_page(tmp_path, url: str, camera: Path | None):
+def open_page(tmp_path, url: str, camera: Path | None, viewport=(1280, 720), csp: bool = False):
+    """Chromium on `url`; `csp`: keep the page's Content-Security-Policy (Playwright's
+    wait_for_function needs it bypassed, so such tests poll with evaluate instead)."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -53,7 +55,7 @@ def open_page(tmp_path, url: str, camera: Path | None):
     pw = sync_playwright().start()
     ctx = pw.chromium.launch_persistent_context(
         str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=args,
-        viewport={"width": 1280, "height": 720}, bypass_csp=True)
+        viewport={"width": viewport[0], "height": viewport[1]}, bypass_csp=not csp)
     page = ctx.new_page()
     console: list[str] = []
     page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type == "error" else None)

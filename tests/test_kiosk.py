@@ -105,7 +105,8 @@ def test_a_goal_directed_clip_drives_the_mirror_regions_more(server_factory, bii
 
 def test_lecture_controls_change_the_model(server_factory, tmp_path):
     srv, hub = server_factory()
-    pw, ctx, page, console = open_page(tmp_path, srv.url + "/lecture?source=replay:default", None)
+    pw, ctx, page, console = open_page(tmp_path, srv.url + "/lecture?source=replay:default", None,
+                                       viewport=(1920, 1080))  # a projector
     try:
         page.wait_for_function("window.mirror.state && window.mirror.state.mirror", timeout=20000)
         page.check("#ctl-learning")
@@ -203,9 +204,13 @@ def test_record_page_adds_a_class_that_is_recognised_at_once(server_factory, tmp
 def test_view_page_shows_the_demo_without_touching_a_camera(server_factory, tmp_path):
     camera = write_y4m(read_frames(biisc("S001_M_DRIN_STD_FCE.avi"))[:20], tmp_path / "cam.y4m")
     srv, hub = server_factory()
-    pw, ctx, page, console = open_page(tmp_path, srv.url + "/view", camera)
+    pw, ctx, page, console = open_page(tmp_path, srv.url + "/view", camera, viewport=(390, 844))  # a phone
     try:
         page.wait_for_function("window.mirror.statesReceived > 10", timeout=20000)
+        for box in ("#view", "#raster", "#brain"):
+            b = page.locator(box).bounding_box()
+            assert b["width"] > 150 and b["height"] > 100 and b["x"] + b["width"] <= 391, (box, b)
+        shot(page, "view-phone.png")
         assert page.evaluate("window.mirror.mode") == "watch"
         assert page.evaluate("window.mirror.state.stream") == "replay:default"
         assert not page.evaluate("window.mirror.sound.on")  # a hall of phones stays quiet
@@ -213,3 +218,20 @@ def test_view_page_shows_the_demo_without_touching_a_camera(server_factory, tmp_
     finally:
         close(pw, ctx)
     assert not console, console
+
+
+def test_pages_run_under_their_strict_content_security_policy(server_factory, tmp_path):
+    srv, hub = server_factory()
+    for path in ("/?source=replay:default", "/lecture?source=replay:default", "/record?source=replay:default"):
+        pw, ctx, page, console = open_page(tmp_path / path.strip("/?").split("?")[0], srv.url + path, None,
+                                           csp=True)
+        try:
+            end = time.monotonic() + 15
+            ready = ("window.mirror ? window.mirror.statesReceived"
+                     " : (window.recorder && window.recorder.state ? 10 : 0)")
+            while time.monotonic() < end and not page.evaluate(ready) > 5:
+                page.wait_for_timeout(200)
+            assert page.evaluate(ready) > 0, path
+        finally:
+            close(pw, ctx)
+        assert not console, (path, console)  # a blocked script, style or connection shows here

@@ -165,9 +165,32 @@ const controls = lecture ? new LectureControls(page, {
 }) : null;
 page.controls = controls;
 
+// The figure moves smoothly at the screen's rate whatever the state rate: it is drawn between
+// the last two poses received, one state interval behind (it has no picture to keep in step with).
+const agentMotion = { from: null, to: null, at: 0, interval: 100 };
+
+function agentPose(now) {
+  const { from, to, at, interval } = agentMotion;
+  if (!to) return null;
+  if (!from) return to;
+  const a = Math.min(1, (now - at) / interval);
+  const out = new Float32Array(to.length);
+  for (let i = 0; i < to.length; i++) out[i] = from[i] + (to[i] - from[i]) * a;
+  return out;
+}
+
 function showAgent(agent) {
   const fresh = agent && (!page.agent || page.agent.action !== agent.action || agent.phase < page.agent.phase);
   page.agent = agent ? { ...agent, landmarks: new Float32Array(agent.landmarks), crop: page.agent?.crop } : null;
+  const now = performance.now();
+  if (agent) {
+    agentMotion.interval = 0.8 * agentMotion.interval + 0.2 * Math.min(500, Math.max(16, now - agentMotion.at));
+    agentMotion.from = fresh ? null : agentPose(now);
+    agentMotion.to = page.agent.landmarks;
+  } else {
+    agentMotion.from = agentMotion.to = null;
+  }
+  agentMotion.at = now;
   // The agent is filmed whole from afar: show the part of the picture around it, fixed for the
   // whole performance (a crop that followed every frame would make the figure breathe).
   if (fresh) page.agent.crop = figureCrop(page.agent.landmarks);
@@ -185,7 +208,7 @@ function render() {
   });
   raster.draw();
   brain.draw();
-  agentView.draw({ picture: false, picW: 640, picH: 480, landmarks: page.agent?.landmarks, crop: page.agent?.crop });
+  agentView.draw({ picture: false, picW: 640, picH: 480, landmarks: agentPose(performance.now()), crop: page.agent?.crop });
   requestAnimationFrame(render);
 }
 
