@@ -73,6 +73,7 @@ class Stream:
         # Nothing is kept otherwise: a visitor's poses live for one frame.
         self._recording: list[Pose] | None = None
         self._recording_lock = threading.Lock()
+        self.why = False  # explain each decision (the lecture page's "why" view asks for it)
         self.publish = publish
         self.report = report
         self.rate = RateMeter()
@@ -214,6 +215,8 @@ class Stream:
         timings["pose"] = (after_pose - start) * 1000.0 if frame.pose is None else 0.0
         self._keep(pose)
         recognition = self._recognise(pose)
+        explanation = recognition.explain() if self.why and recognition is not None and recognition.explain \
+            else None
         after_recognise = time.perf_counter()
         timings["recognise"] = (after_recognise - after_pose) * 1000.0
         mirror, agent = self._mirror(frame.t, recognition, pose.seen)
@@ -227,7 +230,7 @@ class Stream:
         self.fps = self.rate.tick(now)
         timings["total"] = (now - frame.received) * 1000.0 if frame.received else 0.0
         msg = protocol.state(self.id, frame, pose, timings, self.fps, self.source.slot.dropped,
-                             self.status(), image, recognition, mirror, agent)
+                             self.status(), image, recognition, mirror, agent, explanation)
         self.processed += 1
         self.timings.append(timings)
         self.publish(protocol.STATE, msg)

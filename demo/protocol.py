@@ -36,6 +36,7 @@ MODEL_CONTROLS: dict[str, tuple[str, tuple[type, ...], Any]] = {
     "train": ("mode", (str,), None),                  # "off" | "imitation" | "counter"
     "reset": ("weights", (str,), "default"),          # "default" | "untrained"
     "speed": ("factor", (int, float), None),          # slow motion of a recording or video, 0.1 .. 1
+    "why": ("on", (bool,), None),                     # explain each decision in state.action.why
     # The record page: examples of a new class, from the stream this page sends or watches.
     "record": ("on", (bool,), None),                  # start / stop recording an example
     "discard": ("index", (int,), None),               # drop a recorded example
@@ -152,11 +153,20 @@ def person(pose: Pose) -> dict | None:
     }
 
 
-def action(rec) -> dict | None:
+def why(w) -> dict | None:
+    if w is None:
+        return None
+    return {"parts": {k: round(v, 3) for k, v in w.parts.items()},
+            "times": {k: round(v, 3) for k, v in w.times.items()},
+            "nearest": [{"class": c, "example": e, "distance": round(d, 2)} for c, e, d in w.nearest]}
+
+
+def action(rec, explanation=None) -> dict | None:
     """The recogniser's output; `scores` follow the class order given in `hello`."""
     if rec is None:
         return None
     return {
+        "why": why(explanation),
         "moving": rec.moving,
         "label": rec.label,
         "goal": round(rec.goal, 3),
@@ -178,7 +188,7 @@ def classes(model) -> list[dict]:
 
 def state(stream: str, frame: Frame, pose: Pose, timings: dict[str, float], fps: float,
           dropped: int, status: dict, image: bytes | None = None, recognition=None,
-          mirror: dict | None = None, agent: dict | None = None) -> dict:
+          mirror: dict | None = None, agent: dict | None = None, explanation=None) -> dict:
     msg = {
         "v": config.PROTOCOL_VERSION,
         "stream": stream,
@@ -192,7 +202,7 @@ def state(stream: str, frame: Frame, pose: Pose, timings: dict[str, float], fps:
         "person": person(pose),
         "image_size": list(pose.image_size),
         "status": status,
-        "action": action(recognition),
+        "action": action(recognition, explanation),
         "mirror": mirror,   # packed by demo.mirror.wire
         "agent": agent,     # the model's own figure while it acts
     }

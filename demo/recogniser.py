@@ -14,6 +14,7 @@ and infers; it does not read files (demo/actions.py) or send anything.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,6 +26,7 @@ from .features import N_FEATURES, FeatureExtractor, FeatureFrame, sequence
 from .recording import Recording
 from .segmenter import Segmenter
 from .trim import longest_span
+from .why import Example, Why, explain
 
 PREFIXES = (0.5, 0.75, 1.0)   # training windows: the first half, three quarters and all of a movement
 PREFIX_WEIGHTS = (0.5, 0.75, 1.0)
@@ -55,6 +57,7 @@ class Model:
     classes: list[ClassInfo]
     softmax: classifier.Softmax
     goal_model: classifier.Softmax  # two classes: meaningless, goal-directed
+    examples: list[Example] = field(default_factory=list)  # for "why": each example's whole movement
 
     @property
     def names(self) -> list[str]:
@@ -119,10 +122,11 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
     if len(classes) < 2:
         raise DemoError("The recogniser needs at least two action classes.",
                         "Add classes with `python -m demo actions add`.")
-    xs, ys, ws, kins, goals = [], [], [], [], []
+    xs, ys, ws, kins, goals, whole = [], [], [], [], [], []
     for k, cls in enumerate(classes):
         recs = examples[cls.name] if examples is not None else cls.recordings()
-        for rec in recs:
+        names = [p.name for p in cls.examples] if examples is None else []
+        for i, rec in enumerate(recs):
             for frames, w in movement_windows(rec):
                 desc, kin = summarise(frames, rec.fps)
                 xs.append(desc)
@@ -130,12 +134,16 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
                 ws.append(w)
                 kins.append(kin)
                 goals.append(int(cls.goal_directed and cls.kind != "idle"))
+                if w == PREFIX_WEIGHTS[-1]:  # the whole movement: what "why" compares with
+                    whole.append((names[i] if i < len(names) else rec.source or f"{cls.name} {i + 1}",
+                                  cls.label, desc))
     if not xs:
         raise DemoError("The action library has no usable examples.",
                         "Each class needs example recordings in which a person is seen.")
     soft = classifier.fit(np.array(xs), np.array(ys), len(classes), l2=L2, sample_weight=np.array(ws))
     goal = classifier.fit(np.array(kins), np.array(goals), 2, l2=1e-1)
-    return Model([_info(c) for c in classes], soft, goal)
+    stored = [Example(name, label, (d - soft.mean) / soft.scale) for name, label, d in whole]
+    return Model([_info(c) for c in classes], soft, goal, stored)
 
 
 class FrameBuffer:
@@ -190,6 +198,8 @@ class Recognition:
     last: str | None = None           # the decision of the last finished movement
     last_goal: float | None = None
     kinematics: dict[str, float] = field(default_factory=dict)
+    # Computes "why" on demand (the lecture page asks; nobody else pays for it). None at rest.
+    explain: Callable[[], Why] | None = field(default=None, repr=False, compare=False)
 
 
 class Recogniser:
@@ -251,6 +261,9 @@ class Recogniser:
             decided_at=self._decided[1] if self._decided else None,
             last=self.last, last_goal=self.last_goal,
             kinematics={k: float(v) for k, v in zip(kinematics.NAMES, kin, strict=True)})
+        if label is not None:
+            model = self.model
+            rec.explain = lambda: explain(model.softmax, desc, best, model.examples)
         self._last_rec = rec if moving else None
         return rec
 

@@ -155,6 +155,9 @@ class Hub:
         if msg.action == "speed":
             stream.source.set_speed(msg.value)
             return
+        if msg.action == "why":
+            stream.why = msg.value
+            return
         session = stream.mirror_session()
         if session is None:
             why = self.mirror_error or self.action_error or "no action classes"

@@ -22,7 +22,8 @@ def used_keys() -> set[str]:
         text = path.read_text()
         keys |= set(re.findall(r'\bt\("([a-z_.-]+)"', text))
         keys |= set(re.findall(r'banner\("([a-z_.-]+)"', text))
-        keys |= set(re.findall(r'"((?:story|lecture|banner|sound|invite|agent|action|record)\.[a-z_.]+)"', text))
+        prefixes = "story|lecture|banner|sound|invite|agent|action|record|why"
+        keys |= set(re.findall(rf'"((?:{prefixes})\.[a-z_.]+)"', text))
     return keys
 
 

@@ -119,6 +119,9 @@ def test_lecture_controls_change_the_model(server_factory, tmp_path):
                                timeout=10000)
         page.keyboard.press("p")
         assert "projector" in page.get_attribute("body", "class")
+        page.click("#ctl-why")  # which body parts, which stretch of time, which stored examples
+        page.wait_for_function("document.querySelectorAll('#why-nearest li').length === 3", timeout=15000)
+        assert page.locator("#why-parts li").count() == 4 and page.locator("#why-times li").count() == 5
         box = page.locator("#raster").bounding_box()
         page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.9)
         assert page.is_visible("#inspector") and "Hz" in page.inner_text("#inspector")

@@ -170,3 +170,26 @@ def test_extraction_is_cached(pose_model, tmp_path, drink_clip):
     t0 = time.perf_counter()
     again = extract_many([drink_clip], pose_models.resolve(), cache_dir=tmp_path)
     assert time.perf_counter() - t0 < 1.0 and len(again[0]) == 86
+
+
+def test_why_names_body_parts_stretches_of_time_and_closest_examples():
+    model = recogniser.fit(Library())
+    r = recogniser.Recogniser(model)
+    explained = None
+    for pose in virtual_actor.recording("hand-to-ear", 1003).poses():
+        out = r.update(pose)
+        if out.moving and out.explain is not None:
+            explained = (out.label, out.explain())
+    label, why = explained
+    assert abs(sum(why.parts.values()) - 1) < 1e-6 and abs(sum(why.times.values()) - 1) < 1e-6
+    assert max(why.parts, key=why.parts.get) == "acting arm"  # an arm action is told by the arm
+    assert len(why.nearest) == 3 and all(d >= 0 for _, _, d in why.nearest)
+    assert [d for _, _, d in why.nearest] == sorted(d for _, _, d in why.nearest)
+    # An example the library holds is its own closest example.
+    cls = Library()["point"]
+    r = recogniser.Recogniser(model)
+    for pose in cls.recordings()[0].poses():
+        out = r.update(pose)
+        if out.moving and out.explain is not None:
+            last = out.explain()
+    assert any(name == cls.examples[0].name for _, name, _ in last.nearest)

@@ -13,6 +13,7 @@ export class LectureControls {
     this.useSource = useSource;
     this.selected = -1;
     this.actions = [];
+    this.why = false;
     $("ctl-source").addEventListener("change", (e) => useSource(e.target.value));
     $("ctl-learning").addEventListener("change", (e) => this.send("learning", { on: e.target.checked }));
     $("ctl-training").addEventListener("change", (e) => this.send("train", { mode: e.target.value }));
@@ -20,6 +21,7 @@ export class LectureControls {
     $("ctl-untrained").addEventListener("click", () => this.send("reset", { weights: "untrained" }));
     $("ctl-freeze").addEventListener("click", () => this.freeze(!page.frozen));
     $("ctl-speed").addEventListener("change", (e) => this.send("speed", { factor: Number(e.target.value) }));
+    $("ctl-why").addEventListener("click", () => this.showWhy(!this.why));
     $("ctl-projector").addEventListener("click", () => this.projector(!document.body.classList.contains("projector")));
     const lang = $("ctl-language");
     for (const [code, name] of Object.entries(LANGUAGES)) lang.add(new Option(name, code, false, code === language));
@@ -69,6 +71,7 @@ export class LectureControls {
     const source = state.stream.startsWith("cam:") ? "camera" : state.stream;
     if ($("ctl-source").value !== source && document.activeElement !== $("ctl-source")) $("ctl-source").value = source;
     if (this.selected >= 0) this.inspect();
+    this.renderWhy(state.action?.why);
     const share = `${location.origin}/view?source=${encodeURIComponent(state.stream)}`;
     if ($("ctl-share").textContent !== share) $("ctl-share").textContent = share;
   }
@@ -84,6 +87,41 @@ export class LectureControls {
       index: i, type: type.label, region: region.label,
       action: cls ? classLabel(cls) : pref, rate: rates ? rates[i].toFixed(0) : "–",
     });
+  }
+
+  // The "why" view: which body parts and which stretch of the movement drove the decision,
+  // and the closest stored examples (the server computes it only while this view is open).
+  showWhy(on) {
+    this.why = on;
+    this.send("why", { on });
+    $("ctl-why").setAttribute("aria-pressed", String(on));
+    $("why").hidden = !on;
+  }
+
+  renderWhy(why) {
+    if (!this.why || !why) return;
+    const bars = (list, entries, cls) => {
+      list.replaceChildren(...entries.map(([name, share]) => {
+        const li = document.createElement("li");
+        const label = document.createElement("span");
+        label.textContent = t(`why.${name.replace(/ /g, "_")}`);
+        const bar = document.createElement("span");
+        bar.className = "bar";
+        const fill = document.createElement("span");
+        fill.className = "fill";
+        fill.style[cls === "strip" ? "height" : "width"] = `${Math.round(share * 100)}%`;
+        bar.append(fill);
+        if (cls === "strip") li.append(fill, label); else li.append(label, bar);
+        return li;
+      }));
+    };
+    bars($("why-parts"), Object.entries(why.parts), "bars");
+    bars($("why-times"), Object.entries(why.times), "strip");
+    $("why-nearest").replaceChildren(...why.nearest.map((n) => {
+      const li = document.createElement("li");
+      li.textContent = `${n.class} — ${n.example} (${n.distance.toFixed(2)})`;
+      return li;
+    }));
   }
 
   freeze(on) {
@@ -113,6 +151,7 @@ export class LectureControls {
       this.send("speed", { factor: Number(speed.value) });
     }
     else if (k === "p") this.projector(!document.body.classList.contains("projector"));
+    else if (k === "w") this.showWhy(!this.why);
     else if (k === "s") this.page.sound.set(!this.page.sound.on);
     else return;
     e.preventDefault();

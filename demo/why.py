@@ -1,0 +1,77 @@
+"""Why the recogniser said what it said: body parts, stretch of time, closest examples.
+
+For the leading class, each descriptor value's share of the evidence is its
+standardised value times the class's weight minus the other classes' mean
+weight (a linear model's exact decomposition of its logit difference).
+Those shares are summed by body part (the acting arm, the other arm, the
+body, the head) and by stretch of the movement (its start, each third, its
+end), and the stored examples nearest to the movement are named. For the
+lecture page's "why" view; it explains, and must not change any decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import descriptor
+from .features import N_ARM, N_FEATURES, SHARED_CHANNELS
+
+PARTS = ("acting arm", "other arm", "body", "head")
+TIMES = ("start", "first third", "middle third", "last third", "end")
+NEAREST = 3
+
+_SHARED_PART = {"d_hands": "acting arm", "width": "body", "body_speed": "body", "lean": "body",
+                "head_pitch": "head", "head_speed": "head", "far_hand_face": "other arm"}
+# descriptor.describe's blocks of N_FEATURES: mean, std, min, max, p10, p50, p90, first, last, 3 thirds, raised.
+_TIME_OF_BLOCK = {7: "start", 9: "first third", 10: "middle third", 11: "last third", 8: "end"}
+
+
+def _channel_parts() -> np.ndarray:
+    part = []
+    for c in range(N_FEATURES):
+        if c < N_ARM:
+            part.append(PARTS.index("acting arm"))
+        elif c < 2 * N_ARM:
+            part.append(PARTS.index("other arm"))
+        else:
+            part.append(PARTS.index(_SHARED_PART[SHARED_CHANNELS[c - 2 * N_ARM]]))
+    return np.array(part)
+
+
+_PART_OF = np.tile(_channel_parts(), descriptor.N_STATS)
+_BLOCK_OF = np.repeat(np.arange(descriptor.N_STATS), N_FEATURES)
+
+
+@dataclass
+class Example:
+    name: str
+    label: str
+    desc: np.ndarray  # standardised descriptor of the whole example movement
+
+
+@dataclass
+class Why:
+    parts: dict[str, float]      # share of the evidence for the leading class, by body part (sums to 1)
+    times: dict[str, float]      # share of the time-resolved evidence, by stretch of the movement
+    nearest: list[tuple[str, str, float]]  # (class, example, distance) of the closest stored examples
+
+
+def explain(softmax, desc: np.ndarray, leader: int, examples: list[Example]) -> Why:
+    xs = (np.asarray(desc, np.float64) - softmax.mean) / softmax.scale
+    w = softmax.weights.astype(np.float64)
+    against = (w.sum(axis=1) - w[:, leader]) / max(1, w.shape[1] - 1)
+    share = xs * (w[:, leader] - against)
+    positive = np.clip(share, 0.0, None)  # what spoke for the class
+    total = positive.sum() or 1.0
+    parts = {p: float(positive[_PART_OF == i].sum() / total) for i, p in enumerate(PARTS)}
+    timed = {name: float(positive[_BLOCK_OF == b].sum()) for b, name in _TIME_OF_BLOCK.items()}
+    timed_total = sum(timed.values()) or 1.0
+    times = {name: timed[name] / timed_total for name in TIMES}
+    nearest = []
+    if examples:
+        d = np.linalg.norm(np.stack([e.desc for e in examples]) - xs, axis=1) / np.sqrt(len(xs))
+        for i in np.argsort(d)[:NEAREST]:
+            nearest.append((examples[i].label, examples[i].name, float(d[i])))
+    return Why(parts, times, nearest)
