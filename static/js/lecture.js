@@ -152,6 +152,7 @@ export class LectureControls {
     }
     else if (k === "p") this.projector(!document.body.classList.contains("projector"));
     else if (k === "w") this.showWhy(!this.why);
+    else if (k === "h") $("controls").classList.toggle("collapsed");  // the view unobstructed
     else if (k === "s") this.page.sound.set(!this.page.sound.on);
     else return;
     e.preventDefault();
