@@ -80,7 +80,7 @@ def _mirror_activity(server_factory, tmp_path, clip: str, library) -> dict:
     rows = []
     try:
         page.wait_for_function("window.mirror.mode === 'camera'", timeout=15000)
-        end = time.monotonic() + 15
+        end = time.monotonic() + 12
         while time.monotonic() < end:
             rows.append(page.evaluate("[!!(window.mirror.state && window.mirror.state.action && "
                                       "window.mirror.state.action.moving), window.mirror.raster.regionRates]"))
@@ -229,7 +229,7 @@ def test_pages_run_under_their_strict_content_security_policy(server_factory, tm
         pw, ctx, page, console = open_page(tmp_path / path.strip("/?").split("?")[0], srv.url + path, None,
                                            csp=True)
         try:
-            end = time.monotonic() + 15
+            end = time.monotonic() + 12
             ready = ("window.mirror ? window.mirror.statesReceived"
                      " : (window.recorder && window.recorder.state ? 10 : 0)")
             while time.monotonic() < end and not page.evaluate(ready) > 5:
