@@ -52,6 +52,18 @@ def fuzz_server(pose_model):
     srv.stop()
 
 
+def settled(count, quiet: float = 1.5, timeout: float = 30.0) -> float:
+    """When `count()` last changed, once it has stopped changing for `quiet` seconds."""
+    last, changed = count(), time.monotonic()
+    end = changed + timeout
+    while time.monotonic() < end and time.monotonic() - changed < quiet:
+        time.sleep(0.05)
+        now = count()
+        if now != last:
+            last, changed = now, time.monotonic()
+    return changed
+
+
 def expect_one_error_each(client: Client, event: str, payloads: list) -> None:
     for payload in payloads:
         expected = len(client.errors) + 1
@@ -99,9 +111,11 @@ def test_truncated_real_jpegs_each_get_an_error(fuzz_server, drink_jpegs):
 
 def test_huge_payloads_and_floods_are_refused_and_everyone_else_goes_on(fuzz_server, drink_jpegs):
     srv, viewer, _ = fuzz_server
+    c = Client(srv.url)
+    c.send(drink_jpegs[0], 0)  # warm up: this client's stream and its pose landmarker exist
+    assert wait_for(lambda: c.states, 20)
     rss_before = rss_mb()
     states_before = len(viewer.states)
-    c = Client(srv.url)
     try:
         # 10 MB, three times: each answered with an error, none kept.
         for i in range(3):
@@ -114,24 +128,27 @@ def test_huge_payloads_and_floods_are_refused_and_everyone_else_goes_on(fuzz_ser
         for i in range(1000):
             c.sio.emit("control", {"action": "nonsense", "n": i})
             time.sleep(max(0.0, start + i / 1000 - time.monotonic()))
-        elapsed = time.monotonic() - start
         assert wait_for(lambda: len(c.errors) >= 1000, 20)
+        elapsed = time.monotonic() - start  # the server handled all of them within this
         codes = [e["code"] for e in c.errors]
-        # At most the burst plus the rate over the time taken got through to the parser.
+        # At most the burst plus the rate over that time got through to the parser.
         let_through = config.CONTROL_BURST + config.MAX_CONTROLS_PER_SECOND * (elapsed + 0.5)
         assert len(codes) == 1000 and config.CONTROL_BURST <= codes.count("bad_message") <= let_through
         assert codes.count("rate_limited") >= 1000 - let_through
         # Frames flooding in: refused beyond the rate, and the ones let through still answered.
         c.events["error"].clear()
+        start = time.monotonic()
         sender = threading.Thread(target=lambda: [c.send(drink_jpegs[i % 50], i) for i in range(300)])
         sender.start()
         sender.join()
-        assert wait_for(lambda: len(c.errors) >= 200, 20)
+        elapsed = settled(lambda: len(c.errors)) - start
+        let_through = config.FRAME_BURST + config.MAX_FRAMES_PER_SECOND * (elapsed + 0.5)
         assert {e["code"] for e in c.errors} == {"rate_limited"}
+        assert len(c.errors) >= 300 - let_through, (len(c.errors), elapsed)
         assert wait_for(lambda: len(c.states) > 0, 20)
     finally:
         c.close()
     # The viewer was served throughout, at its own pace, and saw none of it.
     assert len(viewer.states) - states_before > 20
     assert not viewer.errors
-    assert rss_mb() - rss_before < 150, f"memory grew by {rss_mb() - rss_before:.0f} MB"
+    assert rss_mb() - rss_before < 100, f"memory grew by {rss_mb() - rss_before:.0f} MB"
