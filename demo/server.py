@@ -30,6 +30,7 @@ from .mirror.population import build as build_population
 from .mirror.session import Session
 from .pipeline import Stream
 from .recorder import Drafts
+from .socket_managers import manager_for
 from .sources import BrowserSource, Source
 from .sources.replay import ReplaySource
 
@@ -322,7 +323,7 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
     # With a message queue (Redis), events emitted here reach viewers connected to every server
     # sharing it (docs/scaling.md). Only the page's own origin may connect (engine.io's default).
     socketio = SocketIO(app, async_mode="threading", max_http_buffer_size=config.MAX_HTTP_BUFFER,
-                        message_queue=settings.message_queue)
+                        client_manager=manager_for(settings.message_queue))
     app.wsgi_app = _no_delay(app.wsgi_app)
     hub = Hub(socketio, model_path, server_source, recordings, settings.max_people, library, mirror_params,
               settings.max_streams, relay=settings.relay)
