@@ -342,22 +342,12 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
         resp.headers.setdefault("Referrer-Policy", "no-referrer")
         return resp
 
-    @app.route("/")
-    def index():
-        return render_template("index.html", protocol_version=config.PROTOCOL_VERSION, mode="kiosk")
-
-    @app.route("/lecture")
-    def lecture():
-        return render_template("index.html", protocol_version=config.PROTOCOL_VERSION, mode="lecture")
-
-    @app.route("/view")
-    def view():
-        # State only: no camera, no pose cost; cheap enough for a hall full of phones.
-        return render_template("index.html", protocol_version=config.PROTOCOL_VERSION, mode="view")
-
-    @app.route("/record")
-    def record():
-        return render_template("record.html", protocol_version=config.PROTOCOL_VERSION, mode="record")
+    # One template per kind of page; /view is state only (no camera, no pose cost: cheap for a hall of phones).
+    pages = {"/": ("index.html", "kiosk"), "/lecture": ("index.html", "lecture"),
+             "/view": ("index.html", "view"), "/record": ("record.html", "record")}
+    for path, (template, mode) in pages.items():
+        app.add_url_rule(path, mode, lambda template=template, mode=mode: render_template(
+            template, protocol_version=config.PROTOCOL_VERSION, mode=mode))
 
     @app.route("/health")
     def health():

@@ -188,8 +188,11 @@ class Session:
             return
         if self._next_attract is None:
             self._next_attract = t + k.attract_pause
+        if t < self._next_attract:
+            return
+        # Only when it is time to act: asking which classes can be acted may load example files.
         actions = self.attract_actions()
-        if t >= self._next_attract and actions:
+        if actions:
             self.agent.act(actions[self._attract_turn % len(actions)], t)
             self._attract_turn += 1
 
