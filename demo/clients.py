@@ -19,6 +19,8 @@ import time
 import engineio
 import socketio
 
+from . import config
+
 
 class _InOrderEngineIO(engineio.Client):
     def _trigger_event(self, event, *args, **kwargs):
@@ -28,7 +30,12 @@ class _InOrderEngineIO(engineio.Client):
 
 
 class InOrderClient(socketio.Client):
-    """A python-socketio client that handles messages one by one, in the order they arrive."""
+    """A python-socketio client that handles messages one by one, in the order they arrive,
+    speaking the server's serializer."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("serializer", config.SOCKETIO_SERIALIZER)
+        super().__init__(*args, **kwargs)
 
     def _engineio_client_class(self):
         return _InOrderEngineIO

@@ -323,6 +323,7 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
     # With a message queue (Redis), events emitted here reach viewers connected to every server
     # sharing it (docs/scaling.md). Only the page's own origin may connect (engine.io's default).
     socketio = SocketIO(app, async_mode="threading", max_http_buffer_size=config.MAX_HTTP_BUFFER,
+                        serializer=config.SOCKETIO_SERIALIZER,
                         client_manager=manager_for(settings.message_queue))
     app.wsgi_app = _no_delay(app.wsgi_app)
     hub = Hub(socketio, model_path, server_source, recordings, settings.max_people, library, mirror_params,

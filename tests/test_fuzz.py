@@ -20,9 +20,10 @@ from demo.soak import rss_mb
 
 from conftest import Client, wait_for
 
-# Anything a confused or hostile client might send as a value.
+# Anything a confused or hostile client might send as a value (integers as wide as MessagePack,
+# the wire format, carries: a client cannot send wider ones).
 junk = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=50)
+    st.none() | st.booleans() | st.integers(-2**63, 2**64 - 1) | st.floats(allow_nan=True) | st.text(max_size=50)
     | st.binary(max_size=200),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=12)
@@ -95,6 +96,19 @@ def test_fuzzed_controls_each_get_an_error(fuzz_server, payloads):
 def test_fuzzed_frames_each_get_an_error(fuzz_server, payloads):
     srv, viewer, fuzzer = fuzz_server
     expect_one_error_each(fuzzer, "frame", payloads)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.binary(max_size=300) | st.text(max_size=100)
+                | st.builds(lambda d: __import__("msgpack").dumps(d), junk), min_size=1, max_size=4))
+def test_packets_that_are_not_socketio_leave_the_connection_working(fuzz_server, raw):
+    """Garbage below Socket.IO (random bytes, text, MessagePack that is no packet): the server
+    drops each one and the same connection still gets its answers."""
+    srv, viewer, fuzzer = fuzz_server
+    for data in raw:
+        fuzzer.sio.eio.send(data)  # an engine.io message, bypassing Socket.IO's encoder
+    expect_one_error_each(fuzzer, "control", [{"action": "nonsense"}])
+    assert viewer.sio.connected
 
 
 def test_truncated_real_jpegs_each_get_an_error(fuzz_server, drink_jpegs):

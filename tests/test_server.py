@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from demo import config, protocol
+from demo.clients import InOrderClient
 from demo.sources import VideoSource
 
 from conftest import Client, wait_for
@@ -309,10 +310,10 @@ def test_pages_from_other_origins_cannot_connect(server):
     import engineio
     import socketio
 
-    c = socketio.Client(reconnection=False)
+    c = InOrderClient(reconnection=False)
     with pytest.raises((socketio.exceptions.ConnectionError, engineio.exceptions.ConnectionError)):
         c.connect(srv.url, transports=["websocket"], headers={"Origin": "http://evil.example"}, wait_timeout=5)
-    ok = socketio.Client(reconnection=False)  # its Origin is the server's own, as a page's is
+    ok = InOrderClient(reconnection=False)  # its Origin is the server's own, as a page's is
     ok.connect(srv.url, transports=["websocket"], wait_timeout=5)
     ok.disconnect()
 
