@@ -133,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--only", choices=["mirror", "viewers"],
                        help="measure only this part: the mirror units, or one stream to many viewers")
     bench.add_argument("--viewers", type=int, default=100, help="viewer clients for --only viewers")
+    bench.add_argument("--seconds", type=float, default=20.0,
+                       help="with --only viewers: how long each number of viewers is measured")
     return parser
 
 

@@ -187,7 +187,7 @@ def run_bench(args: argparse.Namespace) -> int:
         print_mirror(bench_mirror())
         return 0
     if args.only == "viewers":
-        bench_viewers(args.viewers)
+        bench_viewers(args.viewers, args.seconds)
         return 0
     model = pose_models.resolve(args.pose_model)
     clip = args.video or DEFAULT_CLIP
@@ -233,14 +233,18 @@ def print_mirror(m: dict) -> None:
 
 
 def bench_viewers(count: int = 100, seconds: float = 20.0, log=print) -> dict:
-    """One stream (the bundled recording, 30 states a second) to `count` viewers: lag and server CPU.
+    """One stream (the bundled recording, 30 states a second) to 1, 10, ..., `count` viewers.
 
-    The server runs as its own process (`python -m demo --replay`), so its CPU is measured apart
-    from the viewers' (which here share the same two cores)."""
+    The server runs as its own process (`python -m demo --replay`) and the viewers as another
+    (`viewer_swarm`: one asyncio loop, cheap), so each one's CPU is measured apart, though here
+    they share two cores. For each size: the server's CPU, the states each viewer received per
+    second, how much each viewer's delay grew over the window, and the fan-out (the spread of
+    one state's arrival over all viewers)."""
     import subprocess
     import sys
+    from concurrent.futures import ProcessPoolExecutor
 
-    from .clients import ViewerClient
+    from . import viewer_swarm
     from .net import free_port, wait_until_up
     from .soak import rss_mb
 
@@ -249,42 +253,58 @@ def bench_viewers(count: int = 100, seconds: float = 20.0, log=print) -> dict:
                                "--replay", str(config.DEFAULT_RECORDING)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
+    sizes = sorted({n for n in (1, 10, count // 2, count) if 1 <= n <= count})
     try:
         if not wait_until_up(url, 60, alive=lambda: server.poll() is None):
             raise SourceError("The demo server did not start for the viewers benchmark.",
                               "Run `python -m demo` to see why.")
         results = {}
-        for n in (1, count):
-            viewers = [ViewerClient(url, "server") for _ in range(n)]
-            time.sleep(3.0)  # everyone joined and the stream runs
-            cpu0, t0 = _cpu_seconds(server.pid), time.monotonic()
-            for v in viewers:
-                v.arrivals.clear()
-            lags = [v.arrivals for v in viewers]
-            time.sleep(seconds)
-            cpu = (_cpu_seconds(server.pid) - cpu0) / (time.monotonic() - t0) * 100
-            growth = []
-            for lag in lags:
-                if len(lag) < 20:
-                    continue
-                offsets = [recv - t for recv, t in lag]
-                k = max(5, len(offsets) // 5)
-                # Arrival minus source clock: constant when no lag builds up. (The replay loops every
-                # 17 s, which shifts every client's offsets alike; the median over clients sees it.)
-                growth.append((np.median(offsets[-k:]) - np.median(offsets[:k])) * 1000)
-            rate = np.median([len(lag) / seconds for lag in lags])
-            results[n] = {"cpu": cpu, "rate": float(rate), "lag_growth_ms": float(np.median(growth)) if growth
-                          else float("nan"), "server_rss": rss_mb(server.pid)}
-            log(f"{n:4d} viewers: server CPU {cpu:5.1f}% of a core, {rate:5.1f} states/s each, "
-                f"lag growth {results[n]['lag_growth_ms']:+.1f} ms over {seconds:.0f} s, "
-                f"server RSS {results[n]['server_rss']:.0f} MB")
-            for v in viewers:
-                v.close()
-            time.sleep(1.0)
+        with ProcessPoolExecutor(1) as pool:
+            for n in sizes:
+                settle = 3.0
+                job = pool.submit(viewer_swarm.run, url, n, seconds, settle)
+                time.sleep(settle + 0.5)
+                cpu0, t0 = _cpu_seconds(server.pid), time.monotonic()
+                time.sleep(seconds - 1.0)
+                cpu = (_cpu_seconds(server.pid) - cpu0) / (time.monotonic() - t0) * 100
+                swarm = job.result()
+                results[n] = {"cpu": cpu, "viewers_cpu": swarm["cpu"], "server_rss": rss_mb(server.pid),
+                              "errors": swarm["errors"], "dropped": swarm["dropped"],
+                              **viewer_figures(swarm["viewers"], seconds)}
+                r = results[n]
+                log(f"{n:4d} viewers: server CPU {cpu:5.1f}% of a core (viewers' process "
+                    f"{r['viewers_cpu']:4.1f}%), {r['rate']:5.1f} states/s each (slowest {r['slowest']:4.1f}), "
+                    f"delay growth {r['lag_growth_ms']:+.1f} ms (worst {r['worst_growth_ms']:+.1f}) over "
+                    f"{seconds:.0f} s, fan-out {r['fan_out_ms']:.1f} ms median / {r['fan_out_p95_ms']:.1f} p95, "
+                    f"server RSS {r['server_rss']:.0f} MB, {r['dropped']} dropped, {r['errors']} errors")
         return results
     finally:
         server.terminate()
         server.wait(10)
+
+
+def viewer_figures(viewers: list[list[tuple[float, float]]], seconds: float) -> dict:
+    """From each viewer's (arrival, source clock) pairs: states per second, delay growth, fan-out.
+
+    A viewer's delay is its arrival time minus the state's source clock, up to a constant: when no
+    lag builds up it stays level, so its growth is the last fifth's median minus the first's."""
+    rates = [len(v) / seconds for v in viewers]
+    growth = []
+    for v in viewers:
+        if len(v) >= 20:
+            offsets = [recv - t for recv, t in v]
+            k = len(offsets) // 5
+            growth.append((np.median(offsets[-k:]) - np.median(offsets[:k])) * 1000)
+    arrivals: dict[float, list[float]] = {}
+    for v in viewers:
+        for recv, t in v:
+            arrivals.setdefault(t, []).append(recv)
+    spread = [(max(a) - min(a)) * 1000 for a in arrivals.values() if len(a) == len(viewers)]
+    nan = float("nan")
+    return {"rate": float(np.median(rates)), "slowest": float(min(rates)),
+            "lag_growth_ms": float(np.median(growth)) if growth else nan,
+            "worst_growth_ms": float(max(growth, key=abs)) if growth else nan,
+            "fan_out_ms": pct(spread, 50) if spread else nan, "fan_out_p95_ms": pct(spread, 95) if spread else nan}
 
 
 def _cpu_seconds(pid: int) -> float:
