@@ -88,11 +88,11 @@ class Hub:
     def retrain(self) -> None:
         """(Re)learn the action classes from the library; streams pick the new model up."""
         from .actions import Library
-        from .recogniser import fit
+        from .recogniser import fit_library
 
         try:
             self.library = Library(self.library_dir)
-            self.action_model = fit(self.library)
+            self.action_model = fit_library(self.library)
             self.action_error = None
         except DemoError as e:  # a bad library must not stop the live view
             log.error("action recognition is off: %s", e)

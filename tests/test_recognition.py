@@ -193,3 +193,15 @@ def test_why_names_body_parts_stretches_of_time_and_closest_examples():
         if out.moving and out.explain is not None:
             last = out.explain()
     assert any(name == cls.examples[0].name for _, name, _ in last.nearest)
+
+
+def test_a_library_is_learnt_once_until_its_files_change(tmp_path):
+    import shutil
+
+    for name in ("idle", "point"):
+        shutil.copytree(Library().root / name, tmp_path / name)
+    first = recogniser.fit_library(Library(tmp_path))
+    assert recogniser.fit_library(Library(tmp_path)) is first  # every server in the process shares it
+    manifest = tmp_path / "point" / "action.json"
+    manifest.write_text(manifest.read_text() + "\n")  # same meaning, a changed file
+    assert recogniser.fit_library(Library(tmp_path)) is not first
