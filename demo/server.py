@@ -30,7 +30,6 @@ from .mirror.population import build as build_population
 from .mirror.session import Session
 from .pipeline import Stream
 from .recorder import Drafts
-from .socket_managers import manager_for
 from .sources import BrowserSource, Source
 from .sources.replay import ReplaySource
 
@@ -123,9 +122,13 @@ class Hub:
                     return self.streams[stream_id]
         raise BadMessageError("This page watches no stream yet.", "Send camera frames or 'watch' a source first.")
 
+    @property
+    def pose_name(self) -> str:
+        return self.model_path.name if self.model_path else "none"
+
     def hello(self) -> dict:
         server = {"stream": SERVER_STREAM} if self.server_source is not None else None
-        return protocol.hello(server, list(self.recordings), self.model_path.name if self.model_path else "none",
+        return protocol.hello(server, list(self.recordings), self.pose_name,
                               self.action_model, self.action_error, self.mirror_layout(), self.mirror_error)
 
     def record(self, sid: str, msg: protocol.ControlMessage) -> None:
@@ -295,8 +298,9 @@ class Hub:
 def _no_delay(wsgi_app):
     """WSGI wrapper turning off Nagle's algorithm on each connection.
 
-    A `state` with binary fields goes out as several small websocket writes;
-    with Nagle on, each waits for the peer's delayed ACK: 40 ms per state.
+    States are small writes in quick succession; with Nagle on, a write waits
+    while the one before is unacknowledged, i.e. for the peer's delayed ACK
+    (up to 40 ms). It mattered most when a state was several frames (protocol 1).
     """
 
     def app(environ, start_response):
@@ -321,17 +325,17 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
     # Larger than a frame may be, so an oversize frame gets an `error` reply
     # instead of engine.io silently dropping the connection.
     # With a message queue (Redis), events emitted here reach viewers connected to every server
-    # sharing it (docs/scaling.md). Only the page's own origin may connect (engine.io's default).
+    # sharing it (docs/operations.md). Only the page's own origin may connect (engine.io's default).
+    # MessagePack makes every packet one websocket frame, so two threads sending to one client
+    # (a stream's state, a handler's status) cannot interleave the parts of a packet.
     socketio = SocketIO(app, async_mode="threading", max_http_buffer_size=config.MAX_HTTP_BUFFER,
-                        serializer=config.SOCKETIO_SERIALIZER,
-                        client_manager=manager_for(settings.message_queue))
+                        serializer=config.SOCKETIO_SERIALIZER, message_queue=settings.message_queue)
     app.wsgi_app = _no_delay(app.wsgi_app)
     hub = Hub(socketio, model_path, server_source, recordings, settings.max_people, library, mirror_params,
               settings.max_streams, relay=settings.relay)
     if settings.message_queue and server_source is not None and not settings.relay:
         hub.pin(SERVER_STREAM)
     limiter = RateLimiter()
-    pose_name = model_path.name if model_path else "none"
 
     @app.after_request
     def security_headers(resp):
@@ -352,7 +356,7 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
 
     @app.route("/health")
     def health():
-        return {"ok": True, "streams": len(hub.streams), "pose_model": pose_name}
+        return {"ok": True, "streams": len(hub.streams), "pose_model": hub.pose_name}
 
     def allowed(token: str | None) -> bool:
         """Model controls: from this computer, or with the token given at start."""
