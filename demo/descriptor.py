@@ -41,14 +41,21 @@ def describe(values: np.ndarray, ordered: bool = False) -> np.ndarray:
         return np.zeros(SIZE, np.float32)
     srt = np.sort(v, axis=0)
     # Percentiles by rank (nearest), from one sort: cheaper than np.percentile thrice.
-    q = srt[[int(0.1 * (n - 1) + 0.5), int(0.5 * (n - 1) + 0.5), int(0.9 * (n - 1) + 0.5)]]
-    mean = v.mean(axis=0)
-    cut = [0, max(1, n // 3), max(2, 2 * n // 3), n] if n >= 3 else [0, n, n, n]
-    csum = np.vstack([np.zeros(v.shape[1]), np.cumsum(v, axis=0)])
-    thirds = [(csum[b] - csum[a]) / (b - a) if b > a else mean for a, b in zip(cut, cut[1:], strict=False)]
+    q = srt[[int(0.1 * (n - 1) + 0.5), int(0.5 * (n - 1) + 0.5), int(0.9 * (n - 1) + 0.5),
+             int(0.6 * (n - 1) + 0.5)]]
+    # Means and spread from a few sums: this runs on every frame, and on a few dozen frames
+    # numpy's per-call overhead costs more than the arithmetic.
+    mean = v.sum(axis=0) / n
+    a, b = n // 3, 2 * n // 3
+    thirds = (np.add.reduceat(v, [0, a, b], axis=0) / np.array([[a], [b - a], [n - b]]) if n >= 3
+              else (mean, mean, mean))
+    std = np.sqrt(np.maximum(np.einsum("ij,ij->j", v, v) / n - mean * mean, 0.0))
     # The stretch where the acting hand is up (the action itself, not the rest before and after).
-    raised = v[v[:, 0] > srt[int(0.6 * (n - 1) + 0.5), 0]] if n >= 5 else v
-    raised_mean = raised.mean(axis=0) if len(raised) else mean
-    out = np.concatenate([mean, v.std(axis=0), srt[0], srt[-1], q[0], q[1], q[2], v[0], v[-1],
-                          *thirds, raised_mean])
+    raised_mean = mean
+    if n >= 5:
+        up = (v[:, 0] > q[3, 0]).astype(np.float64)
+        k = up.sum()
+        if k:
+            raised_mean = up @ v / k
+    out = np.concatenate([mean, std, srt[0], srt[-1], q[0], q[1], q[2], v[0], v[-1], *thirds, raised_mean])
     return out.astype(np.float32)

@@ -26,10 +26,12 @@ _NEAR_FACE = 0.6  # torso lengths from the nose, mouth or an ear
 _AWAY = 0.55      # hand at least this far from its own shoulder... raised or held out
 
 
-def _smooth(x: np.ndarray, k: int = 3) -> np.ndarray:
-    if len(x) < k:
-        return x
-    return np.convolve(x, np.ones(k) / k, mode="same")
+_BOX3 = np.ones(3) / 3
+_BOX5 = np.ones(5) / 5
+
+
+def _smooth(x: np.ndarray) -> np.ndarray:
+    return x if len(x) < 3 else np.convolve(x, _BOX3, mode="same")
 
 
 def _cyclic(y: np.ndarray) -> float:
@@ -40,9 +42,8 @@ def _cyclic(y: np.ndarray) -> float:
     n = len(y)
     if n < 8:
         return 0.0
-    k = 5
-    padded = np.concatenate([np.full(k // 2, y[0]), y, np.full(k // 2, y[-1])])  # np.pad is slow
-    y = y - np.convolve(padded, np.ones(k) / k, mode="valid")
+    padded = np.concatenate(((y[0], y[0]), y, (y[-1], y[-1])))  # np.pad is slow
+    y = y - np.convolve(padded, _BOX5, mode="valid")
     energy = float(y @ y)
     if energy < 1e-6 * n:
         return 0.0
@@ -59,24 +60,26 @@ def evidence(values: np.ndarray, fps: float, ordered: bool = False) -> np.ndarra
     if n < 3:
         return np.zeros(SIZE, np.float32)
     v = values if ordered else order_arms(values)
-    up, out, cos, reach = v[:, _UP], v[:, _OUT], v[:, _COS], v[:, _REACH]
+    up, cos, reach = v[:, _UP], v[:, _COS], v[:, _REACH]
     speed = _smooth(v[:, _SPEED])
-    face = v[:, [_NOSE, _MOUTH, _EAR]].min(axis=1)
+    face = np.minimum(np.minimum(v[:, _NOSE], v[:, _MOUTH]), v[:, _EAR])
     still = speed < _SLOW
     at_face = face < _NEAR_FACE
     away = still & (reach > _AWAY) & ~at_face & (up > -0.6)
     # Peaks: local maxima of speed well above the still level.
     mid = speed[1:-1]
     peaks = int(((mid > speed[:-2]) & (mid >= speed[2:]) & (mid > 2 * _SLOW)).sum())
-    path = np.abs(np.diff(up)).sum() + np.abs(np.diff(out)).sum()
-    span = up.max() - up.min() + out.max() - out.min()
+    # Up and out together, in few numpy calls (this runs on every frame).
+    up_out = v[:, _UP:_OUT + 1]
+    path = np.abs(np.diff(up_out, axis=0)).sum()
+    span = np.ptp(up_out, axis=0).sum()
     tail = max(2, n // 5)
     share = np.count_nonzero  # a fraction of frames; bool .mean() is ten times slower here
     return np.array([
         share(still & at_face) / n,
         share(away) / n,
         # One signal for both directions: a wave swings sideways, a circle both ways.
-        _cyclic(up + out),
+        _cyclic(up_out.sum(axis=1)),
         peaks * fps / n,
         span / (path + 1e-6),
         share(still[-tail:]) / tail,

@@ -75,10 +75,11 @@ class Model:
     def __post_init__(self) -> None:
         self.goal_mask = np.array([c.goal_directed and not c.idle for c in self.classes])
         self.idle_mask = np.array([c.idle for c in self.classes])
+        self._goal_weights = self.goal_mask.astype(np.float64)  # a dot product, not two masked sums, per frame
+        self._acting_weights = (~self.idle_mask).astype(np.float64)
 
     def goal_score(self, proba: np.ndarray, kin: np.ndarray) -> float:
-        goal, acting = self.goal_mask, ~self.idle_mask
-        p_goal = float(proba[goal].sum() / max(proba[acting].sum(), 1e-6))
+        p_goal = float(proba @ self._goal_weights) / max(float(proba @ self._acting_weights), 1e-6)
         p_kin = float(self.goal_model.proba(kin)[0, 1])
         # Either alone can mislead (a cough looks like drinking; a slow wave like a
         # reach). Movement evidence carries more weight because it transfers to
