@@ -22,8 +22,13 @@ class Softmax:
     weights: np.ndarray  # (F, K)
     bias: np.ndarray   # (K,)
 
+    def __post_init__(self) -> None:
+        # Standardisation folded into the weights: one product per prediction (every frame).
+        self._w = (self.weights / self.scale[:, None]).astype(np.float64)
+        self._b = (self.bias - (self.mean / self.scale) @ self.weights).astype(np.float64)
+
     def logits(self, x: np.ndarray) -> np.ndarray:
-        return ((np.atleast_2d(x) - self.mean) / self.scale) @ self.weights + self.bias
+        return np.atleast_2d(x) @ self._w + self._b
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         z = self.logits(x)

@@ -31,8 +31,10 @@ ARM_CHANNELS = (
     "accel",       # change of hand velocity: rubbing, scratching, waving
     "fwd3", "up3", "out3", "face3",  # 3D, in the body's own frame (from world landmarks)
     "speed3",      # 3D hand speed in that frame: sees reaches towards the camera
+    "finger_fwd3", "finger_up3",  # where the fingers point (wrist to index), in that frame
 )
-SHARED_CHANNELS = ("d_hands", "width", "body_speed", "lean", "head_pitch", "head_speed", "far_hand_face")
+SHARED_CHANNELS = ("d_hands", "width", "body_speed", "lean", "head_pitch", "head_speed", "far_hand_face",
+                   "head_fwd3", "head_up3")  # the nose in the body's frame: bowing into a sneeze
 CHANNELS = (tuple(f"left_{c}" for c in ARM_CHANNELS) + tuple(f"right_{c}" for c in ARM_CHANNELS)
             + SHARED_CHANNELS)
 N_ARM = len(ARM_CHANNELS)
@@ -57,7 +59,8 @@ class OneEuroFilter:
         self.t: float | None = None
         # Speeds are judged relative to this size (the person's torso), so the
         # filter behaves the same for a person near the camera and far from it.
-        self.scale = 1.0
+        # A float, or one size per coordinate (the last axis).
+        self.scale: float | np.ndarray = 1.0
 
     @staticmethod
     def _alpha(cutoff, dt: float):
@@ -97,14 +100,18 @@ class FeatureExtractor:
     """Stateful per stream: call `update(pose)` on every frame in time order."""
 
     def __init__(self) -> None:
+        # One filter over picture (x, y) and world (x, y, z) coordinates together: half the
+        # numpy calls of two filters, on every frame. Picture speeds are judged relative to
+        # the person's torso, world speeds in metres.
         self.filter = OneEuroFilter()
-        self.world_filter = OneEuroFilter()
+        self._scales = np.ones(5)
+        self._with_world: bool | None = None
         self.scale: float | None = None
         self.prev: tuple | None = None  # t, hands, hip centre, hand velocity, nose rel. shoulders
 
     def reset(self) -> None:
         self.filter.reset()
-        self.world_filter.reset()
+        self._with_world = None
         self.scale = None
         self.prev = None
 
@@ -113,18 +120,25 @@ class FeatureExtractor:
             self.prev = None
             return FeatureFrame(pose.t, np.zeros(N_FEATURES, np.float32), False)
         w, h = pose.image_size if pose.image_size[1] else (1, 1)
+        with_world = pose.world is not None
+        if with_world != self._with_world:  # a source that gains or loses world landmarks: start afresh
+            self.filter.reset()
+            self._with_world = with_world
+        both = np.zeros((len(pose.landmarks), 5))
         # Picture-height units on both axes, so distances do not depend on the aspect.
-        xy = pose.landmarks[:, :2].astype(np.float64) * np.array([w / h, 1.0])
-        self.filter.scale = self.scale or 1.0
-        xy = self.filter(xy, pose.t)
-        world = None
-        if pose.world is not None:
-            world = self.world_filter(pose.world[:, :3].astype(np.float64), pose.t)
-        return self._describe(xy, pose.t, world)
+        both[:, 0] = pose.landmarks[:, 0] * (w / h)
+        both[:, 1] = pose.landmarks[:, 1]
+        if with_world:
+            both[:, 2:] = pose.world[:, :3]
+        self._scales[:2] = self.scale or 1.0
+        self.filter.scale = self._scales
+        both = self.filter(both, pose.t)
+        return self._describe(both[:, :2], pose.t, both[:, 2:] if with_world else None)
 
     @staticmethod
-    def _body_frame(world: list) -> list[tuple[float, float, float, float]]:
-        """Each hand's forward, up, outward position and 3D face distance, in torsos.
+    def _body_frame(world: list) -> tuple[list[tuple[float, ...]], tuple[float, float]]:
+        """Each hand's forward, up, outward position, 3D face distance and finger direction
+        (forward, up), in torsos; and the nose's forward and up position.
 
         The frame turns with the body (x along the shoulders, y up the spine),
         so these do not depend on where the camera stands. Plain floats: on
@@ -148,9 +162,13 @@ class FeatureExtractor:
             pts = [world[i] for i in _HANDS[4 * side:4 * side + 4]]
             hand = [sum(c) / 4 for c in zip(*pts, strict=True)]
             d = [h - c for h, c in zip(hand, sh, strict=True)]
+            wrist, index = world[_HANDS[4 * side]], world[_HANDS[4 * side + 1]]
+            f = [a - b for a, b in zip(index, wrist, strict=True)]
+            nf = math.sqrt(_dot(f, f)) + 1e-6
             out.append((_dot(d, fwd) / torso, _dot(d, up) / torso, sign * _dot(d, across) / torso,
-                        math.dist(hand, nose) / torso))
-        return out
+                        math.dist(hand, nose) / torso, _dot(f, fwd) / nf, _dot(f, up) / nf))
+        dn = [a - b for a, b in zip(nose, sh, strict=True)]
+        return out, (_dot(dn, fwd) / torso, _dot(dn, up) / torso)
 
     def _describe(self, xy: np.ndarray, t: float, world: np.ndarray | None = None) -> FeatureFrame:
         p = xy.tolist()
@@ -169,11 +187,14 @@ class FeatureExtractor:
         for side in (0, 1):
             pts = [p[i] for i in _HANDS[4 * side:4 * side + 4]]
             hands.append((sum(q[0] for q in pts) / 4, sum(q[1] for q in pts) / 4))
+        # Hands relative to the shoulders: a person walking past the camera carries both hands
+        # along at walking speed, which is not an arm movement.
+        rel = [(hx_ - sx, hy_ - sy) for hx_, hy_ in hands]
         head = (nx - sx, ny - sy)
         if self.prev is not None and t > self.prev[0]:
             dt = t - self.prev[0]
             ph, (phx, phy), pv, (pnx, pny) = self.prev[1], self.prev[2], self.prev[3], self.prev[4]
-            hand_v = [((hands[k][0] - ph[k][0]) / (dt * s), (hands[k][1] - ph[k][1]) / (dt * s)) for k in (0, 1)]
+            hand_v = [((rel[k][0] - ph[k][0]) / (dt * s), (rel[k][1] - ph[k][1]) / (dt * s)) for k in (0, 1)]
             body_v = math.hypot(hx - phx, hy - phy) / (dt * s)
             hand_a = [math.hypot(hand_v[k][0] - pv[k][0], hand_v[k][1] - pv[k][1]) / dt for k in (0, 1)]
             head_v = math.hypot(head[0] - pnx, head[1] - pny) / (dt * s)
@@ -181,13 +202,13 @@ class FeatureExtractor:
             hand_v = [(0.0, 0.0), (0.0, 0.0)]
             body_v = head_v = 0.0
             hand_a = [0.0, 0.0]
-        body3 = self._body_frame(world.tolist()) if world is not None else [(0.0,) * 4] * 2
+        body3, head3 = self._body_frame(world.tolist()) if world is not None else ([(0.0,) * 6] * 2, (0.0, 0.0))
         if self.prev is not None and t > self.prev[0] and self.prev[5] is not None and world is not None:
             dt = t - self.prev[0]
             speed3 = [math.dist(body3[k][:3], self.prev[5][k][:3]) / dt for k in (0, 1)]
         else:
             speed3 = [0.0, 0.0]
-        self.prev = (t, hands, (hx, hy), hand_v, head, body3 if world is not None else None)
+        self.prev = (t, rel, (hx, hy), hand_v, head, body3 if world is not None else None)
         out: list[float] = []
         face = []
         for k, (si, ei, wi) in enumerate(((_LS, _LEL, _LW), (_RS, _REL, _RW))):
@@ -200,10 +221,10 @@ class FeatureExtractor:
             face.append(min(d_nose, d_ear))
             out += [(sy - hy_) / s, abs(hx_ - sx) / s, d_nose, math.hypot(hx_ - mx, hy_ - my) / s, d_ear,
                     (ny - hy_) / s, (sy - ey) / s, -cos, math.hypot(hx_ - ax, hy_ - ay) / s,
-                    math.hypot(*hand_v[k]), -hand_v[k][1], min(hand_a[k], 50.0), *body3[k],
-                    min(speed3[k], 20.0)]
+                    math.hypot(*hand_v[k]), -hand_v[k][1], min(hand_a[k], 50.0), *body3[k][:4],
+                    min(speed3[k], 20.0), *body3[k][4:]]
         out += [math.hypot(hands[0][0] - hands[1][0], hands[0][1] - hands[1][1]) / s, width / s, body_v,
-                abs(sx - hx) / s, ((ears[0][1] + ears[1][1]) / 2 - ny) / s, min(head_v, 20.0), max(face)]
+                abs(sx - hx) / s, ((ears[0][1] + ears[1][1]) / 2 - ny) / s, min(head_v, 20.0), max(face), *head3]
         return FeatureFrame(t, np.array(out, np.float32), True, s)
 
 

@@ -72,7 +72,7 @@ def evidence(values: np.ndarray, fps: float, ordered: bool = False) -> np.ndarra
     # Up and out together, in few numpy calls (this runs on every frame).
     up_out = v[:, _UP:_OUT + 1]
     path = np.abs(np.diff(up_out, axis=0)).sum()
-    span = np.ptp(up_out, axis=0).sum()
+    span = float((up_out.max(axis=0) - up_out.min(axis=0)).sum())
     tail = max(2, n // 5)
     share = np.count_nonzero  # a fraction of frames; bool .mean() is ten times slower here
     return np.array([

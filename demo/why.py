@@ -16,32 +16,30 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import descriptor
-from .features import N_ARM, N_FEATURES, SHARED_CHANNELS
+from .features import N_ARM, SHARED_CHANNELS
 
 PARTS = ("acting arm", "other arm", "body", "head")
 TIMES = ("start", "first third", "middle third", "last third", "end")
 NEAREST = 3
 
 _SHARED_PART = {"d_hands": "acting arm", "width": "body", "body_speed": "body", "lean": "body",
-                "head_pitch": "head", "head_speed": "head", "far_hand_face": "other arm"}
-# descriptor.describe's blocks of N_FEATURES: mean, std, min, max, p10, p50, p90, first, last, 3 thirds, raised.
-_TIME_OF_BLOCK = {7: "start", 9: "first third", 10: "middle third", 11: "last third", 8: "end"}
+                "head_pitch": "head", "head_speed": "head", "far_hand_face": "other arm",
+                "head_fwd3": "head", "head_up3": "head"}
+# Statistics of the descriptor that belong to one stretch of the movement.
+_TIME_OF_STAT = {"first": "start", "first third": "first third", "middle third": "middle third",
+                 "last third": "last third", "last": "end"}
 
 
-def _channel_parts() -> np.ndarray:
-    part = []
-    for c in range(N_FEATURES):
-        if c < N_ARM:
-            part.append(PARTS.index("acting arm"))
-        elif c < 2 * N_ARM:
-            part.append(PARTS.index("other arm"))
-        else:
-            part.append(PARTS.index(_SHARED_PART[SHARED_CHANNELS[c - 2 * N_ARM]]))
-    return np.array(part)
+def _part(c: int) -> int:
+    if c < N_ARM:
+        return PARTS.index("acting arm")
+    if c < 2 * N_ARM:
+        return PARTS.index("other arm")
+    return PARTS.index(_SHARED_PART[SHARED_CHANNELS[c - 2 * N_ARM]])
 
 
-_PART_OF = np.tile(_channel_parts(), descriptor.N_STATS)
-_BLOCK_OF = np.repeat(np.arange(descriptor.N_STATS), N_FEATURES)
+_PART_OF = np.array([_part(c) for c in descriptor.CHANNEL_OF])
+_TIME_MASKS = {name: descriptor.STAT_OF == stat for stat, name in _TIME_OF_STAT.items()}
 
 
 @dataclass
@@ -66,7 +64,7 @@ def explain(softmax, desc: np.ndarray, leader: int, examples: list[Example]) -> 
     positive = np.clip(share, 0.0, None)  # what spoke for the class
     total = positive.sum() or 1.0
     parts = {p: float(positive[_PART_OF == i].sum() / total) for i, p in enumerate(PARTS)}
-    timed = {name: float(positive[_BLOCK_OF == b].sum()) for b, name in _TIME_OF_BLOCK.items()}
+    timed = {name: float(positive[mask].sum()) for name, mask in _TIME_MASKS.items()}
     timed_total = sum(timed.values()) or 1.0
     times = {name: timed[name] / timed_total for name in TIMES}
     nearest = []

@@ -43,8 +43,8 @@ def test_unseen_people_with_a_full_library(biisc_library, biisc_clips):
     model = recogniser.fit(biisc_library)
     acc, bal, early = judge(model, [c for c in biisc_clips if c["subject"] > 5])
     print(f"8-way {acc:.3f}, goal vs meaningless {bal:.3f}, decided at {early:.2f}")
-    assert acc >= 0.69       # issue target 0.80: not met yet (measured 0.72)
-    assert bal >= 0.93       # issue target 0.93: met (measured 0.938)
+    assert acc >= 0.73       # issue target 0.80: not met yet (measured 0.75)
+    assert bal >= 0.93       # issue target 0.93: met (measured 0.933)
     assert early <= 0.5      # issue target 0.5: met (measured 0.41)
 
 
@@ -57,15 +57,15 @@ def test_unseen_people_from_five_examples_per_class(tmp_path, biisc_clips):
     assert time.perf_counter() - t0 < 30  # generous here; the benchmark reports the real figure
     acc, bal, _ = judge(model, [c for c in biisc_clips if c["subject"] > 5])
     print(f"5 per class: 8-way {acc:.3f}, goal vs meaningless {bal:.3f}")
-    assert acc >= 0.50       # issue target 0.55: not met yet (measured 0.546 for this draw)
-    assert bal >= 0.80       # issue target 0.88: not met yet (measured 0.84)
+    assert acc >= 0.52       # issue target 0.55: not met yet (measured 0.542 for this draw)
+    assert bal >= 0.82       # issue target 0.88: not met yet (measured 0.846)
 
 
 def test_shipped_library_judges_real_people(biisc_clips):
     model = recogniser.fit(Library())
     _, bal, _ = judge(model, [c for c in biisc_clips if c["action"] in GOAL])
     print(f"shipped library, goal vs meaningless on BIISC: {bal:.3f}")
-    assert bal >= 0.62       # issue target 0.85: not met yet (measured 0.64)
+    assert bal >= 0.67       # issue target 0.85: not met yet (measured 0.694)
 
 
 def test_grasp_to_mouth_and_to_place_part_before_the_end():
@@ -99,7 +99,7 @@ def test_features_treat_left_and_right_handed_the_same():
     rec = virtual_actor.recording("grasp-to-mouth", 3)
     _, a, _ = features.sequence(rec.poses())
     _, b, _ = features.sequence(_mirror(p) for p in rec.poses())
-    np.testing.assert_allclose(describe(a), describe(b), atol=1e-3)
+    np.testing.assert_allclose(describe(a, rec.fps), describe(b, rec.fps), atol=1e-3)
 
 
 def test_features_do_not_depend_on_size_position_or_frame_rate():
