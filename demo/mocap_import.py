@@ -15,7 +15,7 @@ import numpy as np
 
 from .mocap import load_motion
 from .recording import Recording, Segment
-from .virtual_camera import Camera, film
+from .virtual_camera import POSE_MODEL, Camera, film
 
 HDM05_ATTRIBUTION = (
     "Derived from the Motion Capture Database HDM05 (M. Mueller, T. Roeder, M. Clausen, "
@@ -51,5 +51,5 @@ def mocap_recording(amcs: list[Path], asf_dir: Path, camera: Camera | None = Non
         offset += float(t[-1]) + 1.0 / fps + gap
     return Recording(t=np.concatenate(ts), landmarks=np.concatenate(lms), world=np.concatenate(worlds),
                      fps=fps, source="HDM05 motion capture, virtual camera",
-                     image_size=(camera.width, camera.height_px), pose_model="virtual-camera",
+                     image_size=(camera.width, camera.height_px), pose_model=POSE_MODEL,
                      segments=segments, attribution=HDM05_ATTRIBUTION)

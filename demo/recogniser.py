@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import classifier, descriptor, kinematics
+from . import classifier, descriptor, kinematics, virtual_camera
 from .actions import ActionClass, Library
 from .errors import DemoError
 from .features import N_FEATURES, FeatureExtractor, FeatureFrame, sequence
@@ -38,12 +38,20 @@ PREFIX_WEIGHTS = (0.5, 0.75, 1.0)
 CROPS = ((0.1, 1.0, 0.7), (0.0, 0.9, 0.7), (0.15, 0.85, 0.5))
 LEAD_IN = 0.3                  # seconds before the movement's start included in its window
 MAX_WINDOW = 8.0               # seconds
-MAX_FRAMES = 64                # frames summarised at most (thinned evenly beyond)
+SUMMARY_RATE = 10.0            # frames per second that a stretch is described at
+MAX_FRAMES = 80                # frames summarised at most (thinned evenly beyond): MAX_WINDOW at that rate
 IDLE_WINDOW = 1.5              # seconds summarised when nothing moves
 DECISIVE_P = 0.6               # a class is decided when it has this probability...
 DECISIVE_MARGIN = 0.25         # ...and leads the next by this much
 L2 = 1e-2
-KINEMATIC_WEIGHT = 0.7
+# Goal-directedness: the share of the goal-directed classes' probability in the score (the rest
+# is movement evidence), for a library of examples filmed by real cameras and for one of
+# synthetic examples (the virtual actor; motion capture through the virtual camera); a mixed
+# library lies between, by its share of real examples. Measured (docs/recognition.md): real
+# classes add to movement evidence on unseen people; synthetic classes judge real people's
+# goals near chance (0.56 balanced on BIISC, against 0.70 for movement evidence alone).
+CLASS_WEIGHT_REAL = 0.4
+CLASS_WEIGHT_SYNTHETIC = 0.0
 NO_ACTION = "no action"
 
 
@@ -64,6 +72,7 @@ class Model:
     softmax: classifier.Softmax
     goal_model: classifier.Softmax  # two classes: meaningless, goal-directed
     examples: list[Example] = field(default_factory=list)  # for "why": each example's whole movement
+    class_weight: float = CLASS_WEIGHT_REAL  # how much the classes count in goal_score
 
     @property
     def names(self) -> list[str]:
@@ -84,21 +93,33 @@ class Model:
         # Either alone can mislead (a cough looks like drinking; a slow wave like a
         # reach). Movement evidence carries more weight because it transfers to
         # actions the library has never seen (measured: docs/recognition.md).
-        return (1 - KINEMATIC_WEIGHT) * p_goal + KINEMATIC_WEIGHT * p_kin
+        return self.class_weight * p_goal + (1 - self.class_weight) * p_kin
+
+
+def resample(frames: np.ndarray, fps: float) -> tuple[np.ndarray, float]:
+    """A stretch of frames at SUMMARY_RATE (nearest frames; slower streams are kept as they are),
+    thinned evenly to MAX_FRAMES if longer: (frames, their rate).
+
+    How fast a channel wobbles or turns depends on the rate it is sampled at, so the
+    library (15 fps recordings, 10 fps videos) and a 30 fps camera must be described at
+    one rate. It also bounds the cost per frame whatever the camera's rate (speeds were
+    measured on the real clock before, so resampling does not change them)."""
+    n = len(frames)
+    if fps > SUMMARY_RATE * 1.05 and n > 1:
+        idx = np.arange(0.0, n, fps / SUMMARY_RATE).round().astype(int)
+        frames, fps = frames[idx[idx < n]], SUMMARY_RATE
+        n = len(frames)
+    if n > MAX_FRAMES:
+        frames = frames[np.linspace(0, n - 1, MAX_FRAMES).round().astype(int)]
+        fps = fps * MAX_FRAMES / n
+    return frames, fps
 
 
 def summarise(frames: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
-    """A stretch of feature frames -> (class descriptor, kinematic evidence).
-
-    Long stretches are thinned to MAX_FRAMES evenly spaced frames: the cost per
-    frame stays bounded whatever the camera's rate (speeds were measured on the
-    real clock before, so thinning does not change them)."""
-    n = len(frames)
-    if n > MAX_FRAMES:
-        frames = np.asarray(frames)[np.linspace(0, n - 1, MAX_FRAMES).round().astype(int)]
-        fps = fps * MAX_FRAMES / n
+    """A stretch of feature frames -> (class descriptor, kinematic evidence)."""
+    frames, fps = resample(np.asarray(frames), fps)
     ordered = descriptor.order_arms(np.asarray(frames, np.float64))
-    return descriptor.describe(ordered, ordered=True), kinematics.evidence(ordered, fps, ordered=True)
+    return descriptor.describe(ordered, fps, ordered=True), kinematics.evidence(ordered, fps, ordered=True)
 
 
 def _info(c: ActionClass) -> ClassInfo:
@@ -137,10 +158,13 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
         raise DemoError("The recogniser needs at least two action classes.",
                         "Add classes with `python -m demo actions add`.")
     xs, ys, ws, kins, goals, whole = [], [], [], [], [], []
+    real = filmed = 0
     for k, cls in enumerate(classes):
         recs = examples[cls.name] if examples is not None else cls.recordings()
         names = [p.name for p in cls.examples] if examples is None else []
         for i, rec in enumerate(recs):
+            filmed += 1
+            real += rec.pose_model != virtual_camera.POSE_MODEL
             for frames, w, cropped in movement_windows(rec):
                 desc, kin = summarise(frames, rec.fps)
                 xs.append(desc)
@@ -158,7 +182,8 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
     soft = classifier.fit(np.array(xs), np.array(ys), len(classes), l2=L2, sample_weight=np.array(ws))
     goal = classifier.fit(np.array(kins), np.array(goals), 2, l2=1e-1)
     stored = [Example(name, label, (d - soft.mean) / soft.scale) for name, label, d in whole]
-    return Model([_info(c) for c in classes], soft, goal, stored)
+    weight = CLASS_WEIGHT_SYNTHETIC + (CLASS_WEIGHT_REAL - CLASS_WEIGHT_SYNTHETIC) * real / max(1, filmed)
+    return Model([_info(c) for c in classes], soft, goal, stored, weight)
 
 
 _FITTED: dict[tuple, Model] = {}
