@@ -96,28 +96,31 @@ class Model:
         return self.class_weight * p_goal + (1 - self.class_weight) * p_kin
 
 
-def resample(frames: np.ndarray, fps: float) -> tuple[np.ndarray, float]:
-    """A stretch of frames at SUMMARY_RATE (nearest frames; slower streams are kept as they are),
-    thinned evenly to MAX_FRAMES if longer: (frames, their rate).
+def resample(n: int, fps: float) -> tuple[np.ndarray, float]:
+    """Which of n frames at `fps` describe a stretch, and their rate: frames nearest to
+    SUMMARY_RATE (slower streams are kept as they are), thinned evenly to MAX_FRAMES.
 
     How fast a channel wobbles or turns depends on the rate it is sampled at, so the
     library (15 fps recordings, 10 fps videos) and a 30 fps camera must be described at
     one rate. It also bounds the cost per frame whatever the camera's rate (speeds were
     measured on the real clock before, so resampling does not change them)."""
-    n = len(frames)
+    idx = np.arange(n)
     if fps > SUMMARY_RATE * 1.05 and n > 1:
         idx = np.arange(0.0, n, fps / SUMMARY_RATE).round().astype(int)
-        frames, fps = frames[idx[idx < n]], SUMMARY_RATE
-        n = len(frames)
-    if n > MAX_FRAMES:
-        frames = frames[np.linspace(0, n - 1, MAX_FRAMES).round().astype(int)]
-        fps = fps * MAX_FRAMES / n
-    return frames, fps
+        idx, fps = idx[idx < n], SUMMARY_RATE
+    if len(idx) > MAX_FRAMES:
+        fps = fps * MAX_FRAMES / len(idx)
+        idx = idx[np.linspace(0, len(idx) - 1, MAX_FRAMES).round().astype(int)]
+    return idx, fps
 
 
 def summarise(frames: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
     """A stretch of feature frames -> (class descriptor, kinematic evidence)."""
-    frames, fps = resample(np.asarray(frames), fps)
+    idx, fps = resample(len(frames), fps)
+    return describe_resampled(np.asarray(frames)[idx], fps)
+
+
+def describe_resampled(frames: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
     ordered = descriptor.order_arms(np.asarray(frames, np.float64))
     return descriptor.describe(ordered, fps, ordered=True), kinematics.evidence(ordered, fps, ordered=True)
 
@@ -236,10 +239,11 @@ class FrameBuffer:
         self.times[self.n] = frame.t
         self.n += 1
 
-    def since(self, start: float) -> np.ndarray:
+    def since(self, start: float) -> tuple[np.ndarray, np.ndarray]:
+        """(values, times) of the frames from `start` (at most MAX_WINDOW back)."""
         start = max(start, self.times[self.n - 1] - MAX_WINDOW) if self.n else start
         i = int(np.searchsorted(self.times[:self.n], start))
-        return self.values[i:self.n]
+        return self.values[i:self.n], self.times[i:self.n]
 
     def fps(self) -> float:
         i = int(np.searchsorted(self.times[:self.n], self.times[self.n - 1] - 2.0)) if self.n else 0
@@ -281,6 +285,8 @@ class Recogniser:
         self.last: str | None = None
         self.last_goal: float | None = None
         self._last_rec: Recognition | None = None
+        self._summary_key: tuple | None = None
+        self._summary: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
 
     def reset(self) -> None:
         self.__init__(self.model)
@@ -300,14 +306,14 @@ class Recogniser:
             self._decided = None
             self._leader = self._leader_since = None
         start = (move.start - LEAD_IN) if move is not None else t - IDLE_WINDOW
-        frames = self.history.since(start)
+        frames, times = self.history.since(start)
         names = self.model.names
         if len(frames) == 0:
             scores = {n: 0.0 for n in names}
             rec = Recognition(t, False, scores, 1.0, None, 0.5, None, last=self.last, last_goal=self.last_goal)
             self._last_rec = None
             return rec
-        desc, kin = summarise(frames, self._fps())
+        desc, kin = self._summarise(frames, times)
         proba = self.model.class_proba(desc)
         goal = self.model.goal_score(proba, kin)
         idle_mask = self.model.idle_mask
@@ -332,8 +338,16 @@ class Recogniser:
         self._last_rec = rec if moving else None
         return rec
 
-    def _fps(self) -> float:
-        return self.history.fps()
+    def _summarise(self, frames: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """summarise(), remembered while the resampled frames stay the same.
+
+        At 30 fps a stretch described at 10 frames a second gains a frame every third
+        camera frame; in between the same frames would give the same answer again."""
+        idx, fps = resample(len(frames), self.history.fps())
+        key = (float(times[0]), idx.tobytes(), fps)
+        if key != self._summary_key:
+            self._summary_key, self._summary = key, describe_resampled(frames[idx], fps)
+        return self._summary
 
     def _track_decision(self, t: float, proba: np.ndarray, label: str | None) -> None:
         """A class is decided once it leads clearly; a change of leader undoes it."""
