@@ -205,3 +205,25 @@ def test_a_library_is_learnt_once_until_its_files_change(tmp_path):
     manifest = tmp_path / "point" / "action.json"
     manifest.write_text(manifest.read_text() + "\n")  # same meaning, a changed file
     assert recogniser.fit_library(Library(tmp_path)) is not first
+
+
+def test_reusing_a_description_changes_no_answer():
+    """At 30 fps the recogniser reuses a stretch's description between 10 Hz samples:
+    every frame's answer must equal the one computed afresh."""
+    lib = Library()
+    model = recogniser.fit_library(lib)
+
+    class Afresh(recogniser.Recogniser):
+        def _summarise(self, frames, times):
+            return recogniser.summarise(frames, self.history.fps())
+
+    reused = 0
+    for k, action in enumerate(("grasp-to-mouth", "waving", "hand-to-ear")):
+        rec = virtual_actor.recording(action, 40 + k, fps=30)
+        cached, fresh = recogniser.Recogniser(model), Afresh(model)
+        for pose in rec.poses():
+            key = cached._summary_key
+            a, b = cached.update(pose), fresh.update(pose)
+            reused += a.moving and key is not None and cached._summary_key == key
+            assert a.scores == b.scores and a.goal == b.goal and a.label == b.label
+    assert reused > 50  # the reuse did happen
