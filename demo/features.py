@@ -107,7 +107,8 @@ class FeatureExtractor:
         self._scales = np.ones(5)
         self._with_world: bool | None = None
         self.scale: float | None = None
-        self.prev: tuple | None = None  # t, hands, hip centre, hand velocity, nose rel. shoulders
+        # t, hands rel. shoulders, hip centre, hand velocity, nose rel. shoulders, hands in the body frame
+        self.prev: tuple | None = None
 
     def reset(self) -> None:
         self.filter.reset()
