@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from demo import features, pose_models, recogniser, virtual_actor
+from demo import features, kinematics, pose_models, recogniser, virtual_actor
 from demo.__main__ import main
 from demo.actions import Library
 from demo.descriptor import describe
@@ -227,3 +227,23 @@ def test_reusing_a_description_changes_no_answer():
             reused += a.moving and key is not None and cached._summary_key == key
             assert a.scores == b.scores and a.goal == b.goal and a.label == b.label
     assert reused > 50  # the reuse did happen
+
+
+def test_classes_count_in_the_goal_score_by_the_share_of_real_examples():
+    """Synthetic classes judge real people's goals near chance, so a library of virtual-actor
+    examples is judged by movement evidence alone, a camera-filmed one partly by its classes."""
+    from demo.actions import ActionClass
+
+    classes = [ActionClass("grasp-to-mouth", "Drink", "x", True, "the mouth", "#000000"),
+               ActionClass("arm-circles", "Circles", "x", False, None, "#000000")]
+    virtual = {c.name: [virtual_actor.recording(c.name, 60 + i) for i in range(4)] for c in classes}
+    filmed = {n: [replace(r, pose_model="pose_landmarker_full.task") for r in recs] for n, recs in virtual.items()}
+    half = {n: virtual[n][:2] + filmed[n][2:] for n in virtual}
+    weights = [recogniser.fit(classes, ex).class_weight for ex in (virtual, half, filmed)]
+    synthetic, real = recogniser.CLASS_WEIGHT_SYNTHETIC, recogniser.CLASS_WEIGHT_REAL
+    np.testing.assert_allclose(weights, [synthetic, (synthetic + real) / 2, real])
+    model = recogniser.fit(classes, filmed)
+    kin = np.zeros(kinematics.SIZE, np.float32)
+    p_kin = float(model.goal_model.proba(kin)[0, 1])
+    # All belief on the goal-directed class: the score leans that way by exactly the class weight.
+    assert np.isclose(model.goal_score(np.array([1.0, 0.0]), kin), real + (1 - real) * p_kin)
