@@ -121,6 +121,7 @@ def summarise(frames: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def describe_resampled(frames: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
+    """summarise() of frames already chosen by resample(), at their rate `fps`."""
     ordered = descriptor.order_arms(np.asarray(frames, np.float64))
     return descriptor.describe(ordered, fps, ordered=True), kinematics.evidence(ordered, fps, ordered=True)
 
@@ -285,8 +286,8 @@ class Recogniser:
         self.last: str | None = None
         self.last_goal: float | None = None
         self._last_rec: Recognition | None = None
-        self._summary_key: tuple | None = None
-        self._summary: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
+        self._judged_key: tuple | None = None
+        self._judged: tuple[np.ndarray, np.ndarray, np.ndarray, float] = (np.zeros(0),) * 3 + (0.5,)
 
     def reset(self) -> None:
         self.__init__(self.model)
@@ -313,9 +314,7 @@ class Recogniser:
             rec = Recognition(t, False, scores, 1.0, None, 0.5, None, last=self.last, last_goal=self.last_goal)
             self._last_rec = None
             return rec
-        desc, kin = self._summarise(frames, times)
-        proba = self.model.class_proba(desc)
-        goal = self.model.goal_score(proba, kin)
+        desc, kin, proba, goal = self._judge(frames, times)
         idle_mask = self.model.idle_mask
         p_idle = float(proba[idle_mask].sum())
         moving = move is not None
@@ -338,16 +337,19 @@ class Recogniser:
         self._last_rec = rec if moving else None
         return rec
 
-    def _summarise(self, frames: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """summarise(), remembered while the resampled frames stay the same.
+    def _judge(self, frames: np.ndarray, times: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        """(descriptor, kinematic evidence, class probabilities, goal score) of a stretch,
+        remembered while its resampled frames stay the same.
 
         At 30 fps a stretch described at 10 frames a second gains a frame every third
         camera frame; in between the same frames would give the same answer again."""
         idx, fps = resample(len(frames), self.history.fps())
         key = (float(times[0]), idx.tobytes(), fps)
-        if key != self._summary_key:
-            self._summary_key, self._summary = key, describe_resampled(frames[idx], fps)
-        return self._summary
+        if key != self._judged_key:
+            desc, kin = describe_resampled(frames[idx], fps)
+            proba = self.model.class_proba(desc)
+            self._judged_key, self._judged = key, (desc, kin, proba, self.model.goal_score(proba, kin))
+        return self._judged
 
     def _track_decision(self, t: float, proba: np.ndarray, label: str | None) -> None:
         """A class is decided once it leads clearly; a change of leader undoes it."""

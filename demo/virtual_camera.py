@@ -4,9 +4,8 @@ Takes 3D points (from motion capture or the virtual actor) and returns the 33
 landmarks MediaPipe would report: image x, y in [0, 1], z relative to the
 hips in image-width units, visibility; plus world landmarks in metres about
 the hip centre (x right, y down, z away from the camera); both jitter as
-MediaPipe's do. Face points
-missing from mocap are placed on the head from its rotation. This module
-computes; it reads and writes no files.
+MediaPipe's do. Face points missing from mocap are placed on the head from
+its rotation. This module computes; it reads and writes no files.
 """
 
 from __future__ import annotations

@@ -214,17 +214,19 @@ def test_reusing_a_description_changes_no_answer():
     model = recogniser.fit_library(lib)
 
     class Afresh(recogniser.Recogniser):
-        def _summarise(self, frames, times):
-            return recogniser.summarise(frames, self.history.fps())
+        def _judge(self, frames, times):
+            desc, kin = recogniser.summarise(frames, self.history.fps())
+            proba = self.model.class_proba(desc)
+            return desc, kin, proba, self.model.goal_score(proba, kin)
 
     reused = 0
     for k, action in enumerate(("grasp-to-mouth", "waving", "hand-to-ear")):
         rec = virtual_actor.recording(action, 40 + k, fps=30)
         cached, fresh = recogniser.Recogniser(model), Afresh(model)
         for pose in rec.poses():
-            key = cached._summary_key
+            key = cached._judged_key
             a, b = cached.update(pose), fresh.update(pose)
-            reused += a.moving and key is not None and cached._summary_key == key
+            reused += a.moving and key is not None and cached._judged_key == key
             assert a.scores == b.scores and a.goal == b.goal and a.label == b.label
     assert reused > 50  # the reuse did happen
 
