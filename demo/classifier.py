@@ -1,10 +1,19 @@
-"""A small multinomial logistic regression (softmax) with L2, trained in closed loop by L-BFGS.
+"""Small classifiers over fixed-length descriptors, trained by L-BFGS.
 
-Chosen over DTW nearest-neighbour and kernel methods on evidence (see
-docs/recognition.md): on fixed-length window descriptors it is the most
-accurate on unseen people, trains in well under a second from a handful of
-examples, and predicts with one matrix product. Arrays in, arrays out; it
-knows nothing about actions.
+Two models, both arrays in and arrays out, knowing nothing about actions:
+- `Softmax`: multinomial logistic regression with L2. Kept for small inputs
+  (the ten numbers of kinematic goal evidence).
+- `ShallowNet`: one hidden layer of tanh units under a softmax, for the
+  action classes. On the window descriptors it beats the plain softmax on
+  unseen people on both halves of BIISC (8-way 0.73 -> 0.74 mean, goal
+  0.81 -> 0.84 on the harder half; docs/recognition.md), trains from a
+  handful of examples in a second or two and predicts with two small
+  matrix products. One hidden layer with a fixed seed: no deep network, and
+  the same library always gives the same model.
+
+Both fold their input standardisation into the first layer (one product per
+frame) and give `local_weights`: how each standardised input moves each
+class's logit at a point, which demo/why.py turns into an explanation.
 """
 
 from __future__ import annotations
@@ -15,20 +24,17 @@ import numpy as np
 from scipy.optimize import minimize
 
 
-@dataclass
-class Softmax:
-    mean: np.ndarray   # (F,) standardisation
-    scale: np.ndarray  # (F,)
-    weights: np.ndarray  # (F, K)
-    bias: np.ndarray   # (K,)
+def _fold(weights: np.ndarray, bias: np.ndarray, mean: np.ndarray, scale: np.ndarray):
+    """A first layer that takes raw inputs: the standardisation folded into its weights."""
+    return ((weights / scale[:, None]).astype(np.float64),
+            (bias - (mean / scale) @ weights).astype(np.float64))
 
-    def __post_init__(self) -> None:
-        # Standardisation folded into the weights: one product per prediction (every frame).
-        self._w = (self.weights / self.scale[:, None]).astype(np.float64)
-        self._b = (self.bias - (self.mean / self.scale) @ self.weights).astype(np.float64)
+
+class _Classes:
+    """What every model here offers: logits, and class probabilities from them."""
 
     def logits(self, x: np.ndarray) -> np.ndarray:
-        return np.atleast_2d(x) @ self._w + self._b
+        raise NotImplementedError
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         z = self.logits(x)
@@ -36,36 +42,119 @@ class Softmax:
         p = np.exp(z)
         return p / p.sum(axis=1, keepdims=True)
 
-    def to_arrays(self) -> dict[str, np.ndarray]:
-        return {"mean": self.mean, "scale": self.scale, "weights": self.weights, "bias": self.bias}
+
+@dataclass
+class Softmax(_Classes):
+    mean: np.ndarray   # (F,) standardisation
+    scale: np.ndarray  # (F,)
+    weights: np.ndarray  # (F, K)
+    bias: np.ndarray   # (K,)
+
+    def __post_init__(self) -> None:
+        self._w, self._b = _fold(self.weights, self.bias, self.mean, self.scale)
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        return np.atleast_2d(x) @ self._w + self._b
+
+    def local_weights(self, x: np.ndarray) -> np.ndarray:
+        """(F, K): the same everywhere for a linear model."""
+        return self.weights.astype(np.float64)
+
+
+@dataclass
+class ShallowNet(_Classes):
+    mean: np.ndarray      # (F,) standardisation
+    scale: np.ndarray     # (F,)
+    hidden_w: np.ndarray  # (F, H)
+    hidden_b: np.ndarray  # (H,)
+    weights: np.ndarray   # (H, K)
+    bias: np.ndarray      # (K,)
+
+    def __post_init__(self) -> None:
+        self._w1, self._b1 = _fold(self.hidden_w, self.hidden_b, self.mean, self.scale)
+        self._w2 = self.weights.astype(np.float64)
+        self._b2 = self.bias.astype(np.float64)
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        return np.tanh(np.atleast_2d(x) @ self._w1 + self._b1) @ self._w2 + self._b2
+
+    def local_weights(self, x: np.ndarray) -> np.ndarray:
+        """(F, K): the gradient of each logit by each standardised input at `x`."""
+        h = np.tanh(np.asarray(x, np.float64) @ self._w1 + self._b1)
+        return (self.hidden_w.astype(np.float64) * (1 - h * h)) @ self._w2
+
+
+@dataclass
+class _Problem:
+    """Standardised inputs, one-hot targets and normalised sample weights."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    xs: np.ndarray
+    onehot: np.ndarray
+    w: np.ndarray
+
+    @classmethod
+    def of(cls, x, y, n_classes: int, sample_weight) -> _Problem:
+        x = np.asarray(x, np.float64)
+        mean = x.mean(axis=0)
+        scale = x.std(axis=0) + 1e-6
+        w = np.ones(len(x)) if sample_weight is None else np.asarray(sample_weight, np.float64)
+        return cls(mean, scale, (x - mean) / scale, np.eye(n_classes)[y], w / w.sum())
+
+    def cross_entropy(self, z: np.ndarray) -> tuple[float, np.ndarray]:
+        """Weighted cross-entropy of logits `z` and its gradient by `z`."""
+        z = z - z.max(axis=1, keepdims=True)
+        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+        value = -(self.w * (self.onehot * logp).sum(axis=1)).sum()
+        return value, (np.exp(logp) - self.onehot) * self.w[:, None]
 
 
 def fit(x: np.ndarray, y: np.ndarray, n_classes: int, l2: float = 1e-2,
         sample_weight: np.ndarray | None = None, max_iter: int = 300) -> Softmax:
-    x = np.asarray(x, np.float64)
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0) + 1e-6
-    xs = (x - mean) / scale
-    n, f = xs.shape
-    onehot = np.eye(n_classes)[y]
-    w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, np.float64)
-    w = w / w.sum()
+    pb = _Problem.of(x, y, n_classes, sample_weight)
+    f = pb.xs.shape[1]
 
     def loss(theta: np.ndarray):
         wt = theta[:f * n_classes].reshape(f, n_classes)
-        b = theta[f * n_classes:]
-        z = xs @ wt + b
-        z -= z.max(axis=1, keepdims=True)
-        logp = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
-        p = np.exp(logp)
-        value = -(w * (onehot * logp).sum(axis=1)).sum() + l2 * (wt ** 2).sum()
-        g = (p - onehot) * w[:, None]
-        grad = np.concatenate([(xs.T @ g + 2 * l2 * wt).ravel(), g.sum(axis=0)])
-        return value, grad
+        value, g = pb.cross_entropy(pb.xs @ wt + theta[f * n_classes:])
+        grad = np.concatenate([(pb.xs.T @ g + 2 * l2 * wt).ravel(), g.sum(axis=0)])
+        return value + l2 * (wt ** 2).sum(), grad
 
-    theta0 = np.zeros(f * n_classes + n_classes)
-    res = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": max_iter})
-    theta = res.x
-    return Softmax(mean.astype(np.float32), scale.astype(np.float32),
+    theta = minimize(loss, np.zeros(f * n_classes + n_classes), jac=True, method="L-BFGS-B",
+                     options={"maxiter": max_iter}).x
+    return Softmax(pb.mean.astype(np.float32), pb.scale.astype(np.float32),
                    theta[:f * n_classes].reshape(f, n_classes).astype(np.float32),
                    theta[f * n_classes:].astype(np.float32))
+
+
+def fit_net(x: np.ndarray, y: np.ndarray, n_classes: int, hidden: int = 64, l2: float = 3e-3,
+            sample_weight: np.ndarray | None = None, max_iter: int = 100, seed: int = 0) -> ShallowNet:
+    """Train a ShallowNet. 100 L-BFGS steps: on BIISC 100, 200 and 400 give the same accuracy."""
+    pb = _Problem.of(x, y, n_classes, sample_weight)
+    f, h, k = pb.xs.shape[1], hidden, n_classes
+    cut = np.cumsum([f * h, h, h * k])
+
+    def unpack(theta: np.ndarray):
+        w1, b1, w2, b2 = np.split(theta, cut)
+        return w1.reshape(f, h), b1, w2.reshape(h, k), b2
+
+    # The two large products in single precision: three times faster, and L-BFGS
+    # still converges to the same accuracy (a class is usable seconds after adding it).
+    xs32 = pb.xs.astype(np.float32)
+
+    def loss(theta: np.ndarray):
+        w1, b1, w2, b2 = unpack(theta)
+        a = np.tanh(xs32 @ w1.astype(np.float32) + b1).astype(np.float64)
+        value, g = pb.cross_entropy(a @ w2 + b2)
+        back = (g @ w2.T) * (1 - a * a)
+        grad = np.concatenate([((xs32.T @ back.astype(np.float32)) + 2 * l2 * w1).ravel(), back.sum(axis=0),
+                               (a.T @ g + 2 * l2 * w2).ravel(), g.sum(axis=0)])
+        return value + l2 * ((w1 ** 2).sum() + (w2 ** 2).sum()), grad
+
+    rng = np.random.default_rng(seed)
+    theta0 = np.concatenate([rng.normal(0, 1 / np.sqrt(f), f * h), np.zeros(h),
+                             rng.normal(0, 1 / np.sqrt(h), h * k), np.zeros(k)])
+    theta = minimize(loss, theta0, jac=True, method="L-BFGS-B", options={"maxiter": max_iter}).x
+    w1, b1, w2, b2 = (a.astype(np.float32) for a in unpack(theta))
+    return ShallowNet(pb.mean.astype(np.float32), pb.scale.astype(np.float32), w1, b1, w2, b2)

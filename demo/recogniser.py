@@ -2,7 +2,7 @@
 
 Method (the evidence for choosing it is in docs/recognition.md): each
 movement found by demo/segmenter.py is summarised, from its start up to
-now, by demo/descriptor.py; a softmax regression (demo/classifier.py)
+now, by demo/descriptor.py; a one-hidden-layer network (demo/classifier.py)
 trained on the library's examples, and on their beginnings so that it can
 guess early, gives a probability for every class. Goal-directedness mixes
 the probability of goal-directed classes with kinematic evidence
@@ -43,7 +43,8 @@ MAX_FRAMES = 80                # frames summarised at most (thinned evenly beyon
 IDLE_WINDOW = 1.5              # seconds summarised when nothing moves
 DECISIVE_P = 0.6               # a class is decided when it has this probability...
 DECISIVE_MARGIN = 0.25         # ...and leads the next by this much
-L2 = 1e-2
+HIDDEN = 64                    # hidden units of the class model
+L2 = 3e-3
 # Goal-directedness: the share of the goal-directed classes' probability in the score (the rest
 # is movement evidence), for a library of examples filmed by real cameras and for one of
 # synthetic examples (the virtual actor; motion capture through the virtual camera); a mixed
@@ -69,7 +70,7 @@ class ClassInfo:
 @dataclass
 class Model:
     classes: list[ClassInfo]
-    softmax: classifier.Softmax
+    class_model: classifier.ShallowNet
     goal_model: classifier.Softmax  # two classes: meaningless, goal-directed
     examples: list[Example] = field(default_factory=list)  # for "why": each example's whole movement
     class_weight: float = CLASS_WEIGHT_REAL  # how much the classes count in goal_score
@@ -79,7 +80,7 @@ class Model:
         return [c.name for c in self.classes]
 
     def class_proba(self, desc: np.ndarray) -> np.ndarray:
-        return self.softmax.proba(desc)[0]
+        return self.class_model.proba(desc)[0]
 
     def __post_init__(self) -> None:
         self.goal_mask = np.array([c.goal_directed and not c.idle for c in self.classes])
@@ -183,7 +184,8 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
     if not xs:
         raise DemoError("The action library has no usable examples.",
                         "Each class needs example recordings in which a person is seen.")
-    soft = classifier.fit(np.array(xs), np.array(ys), len(classes), l2=L2, sample_weight=np.array(ws))
+    soft = classifier.fit_net(np.array(xs), np.array(ys), len(classes), hidden=HIDDEN, l2=L2,
+                              sample_weight=np.array(ws))
     goal = classifier.fit(np.array(kins), np.array(goals), 2, l2=1e-1)
     stored = [Example(name, label, (d - soft.mean) / soft.scale) for name, label, d in whole]
     weight = CLASS_WEIGHT_SYNTHETIC + (CLASS_WEIGHT_REAL - CLASS_WEIGHT_SYNTHETIC) * real / max(1, filmed)
@@ -333,7 +335,7 @@ class Recogniser:
             kinematics={k: float(v) for k, v in zip(kinematics.NAMES, kin, strict=True)})
         if label is not None:
             model = self.model
-            rec.explain = lambda: explain(model.softmax, desc, best, model.examples)
+            rec.explain = lambda: explain(model.class_model, desc, best, model.examples)
         self._last_rec = rec if moving else None
         return rec
 

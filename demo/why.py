@@ -1,8 +1,10 @@
 """Why the recogniser said what it said: body parts, stretch of time, closest examples.
 
 For the leading class, each descriptor value's share of the evidence is its
-standardised value times the class's weight minus the other classes' mean
-weight (a linear model's exact decomposition of its logit difference).
+standardised value times the class's local weight minus the other classes'
+mean local weight (the gradient of the logits at this movement: for a linear
+model the exact decomposition of its logit difference, for the class network
+its first-order one).
 Those shares are summed by body part (the acting arm, the other arm, the
 body, the head) and by stretch of the movement (its start, each third, its
 end), and the stored examples nearest to the movement are named. For the
@@ -56,9 +58,10 @@ class Why:
     nearest: list[tuple[str, str, float]]  # (class, example, distance) of the closest stored examples
 
 
-def explain(softmax, desc: np.ndarray, leader: int, examples: list[Example]) -> Why:
-    xs = (np.asarray(desc, np.float64) - softmax.mean) / softmax.scale
-    w = softmax.weights.astype(np.float64)
+def explain(model, desc: np.ndarray, leader: int, examples: list[Example]) -> Why:
+    """`model`: a demo/classifier.py model (standardisation and `local_weights`)."""
+    xs = (np.asarray(desc, np.float64) - model.mean) / model.scale
+    w = model.local_weights(desc)
     against = (w.sum(axis=1) - w[:, leader]) / max(1, w.shape[1] - 1)
     share = xs * (w[:, leader] - against)
     positive = np.clip(share, 0.0, None)  # what spoke for the class

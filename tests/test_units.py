@@ -1,4 +1,4 @@
-"""Pure logic: person selection, JPEG checks, payload validation, the latest slot."""
+"""Pure logic: person selection, JPEG checks, payload validation, the latest slot, classifiers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import threading
 import numpy as np
 import pytest
 
-from demo import jpeg, protocol
+from demo import classifier, jpeg, protocol
 from demo.errors import BadFrameError, BadMessageError
 from demo.latest import LatestSlot
 from demo.person_select import PersonSelector, iou
@@ -86,3 +86,27 @@ def test_latest_slot_keeps_only_the_newest():
     slot.put(7)
     t.join()
     assert got == [7]
+
+
+def test_class_network_learns_what_a_linear_model_cannot_and_explains_itself():
+    # Two classes by whether two inputs share a sign (XOR): no linear boundary exists.
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(400, 6))
+    y = (x[:, 0] * x[:, 1] > 0).astype(int)
+    test = rng.normal(size=(400, 6))
+    truth = (test[:, 0] * test[:, 1] > 0).astype(int)
+    linear = classifier.fit(x, y, 2)
+    net = classifier.fit_net(x, y, 2, hidden=16, max_iter=300)
+    assert (linear.proba(test).argmax(1) == truth).mean() < 0.65
+    assert (net.proba(test).argmax(1) == truth).mean() > 0.9
+    # Same data, same model: a library always learns the same thing.
+    again = classifier.fit_net(x, y, 2, hidden=16, max_iter=300)
+    assert np.array_equal(net.proba(test), again.proba(test))
+    # local_weights is the gradient of the logits by the standardised input (what "why" reads).
+    point, eps = test[0], 1e-4
+    local = net.local_weights(point)
+    for j in range(6):
+        step = np.zeros(6)
+        step[j] = eps * net.scale[j]
+        numeric = (net.logits(point + step) - net.logits(point - step))[0] / (2 * eps)
+        assert np.allclose(numeric, local[j], atol=1e-3)
