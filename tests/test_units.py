@@ -110,3 +110,13 @@ def test_class_network_learns_what_a_linear_model_cannot_and_explains_itself():
         step[j] = eps * net.scale[j]
         numeric = (net.logits(point + step) - net.logits(point - step))[0] / (2 * eps)
         assert np.allclose(numeric, local[j], atol=1e-3)
+
+
+def test_minimise_finds_the_bottom_of_a_curved_valley():
+    def rosenbrock(p):
+        x, y = p
+        value = (1 - x) ** 2 + 100 * (y - x * x) ** 2
+        grad = np.array([-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
+        return value, grad
+
+    assert np.allclose(classifier.minimise(rosenbrock, np.array([-1.2, 1.0]), max_iter=500), [1.0, 1.0], atol=1e-3)
