@@ -178,7 +178,8 @@ def fit(x: np.ndarray, y: np.ndarray, n_classes: int, l2: float = 1e-2,
 
 def fit_net(x: np.ndarray, y: np.ndarray, n_classes: int, hidden: int = 64, l2: float = 3e-3,
             sample_weight: np.ndarray | None = None, max_iter: int = 100, seed: int = 0) -> ShallowNet:
-    """Train a ShallowNet. 100 L-BFGS steps: on BIISC 100, 200 and 400 give the same accuracy."""
+    """Train a ShallowNet. 100 L-BFGS steps: on both halves of BIISC 100, 200 and 400 gave the
+    same accuracy (docs/recognition.md); more only cost time."""
     pb = _Problem.of(x, y, n_classes, sample_weight)
     f, h, k = pb.xs.shape[1], hidden, n_classes
     cut = np.cumsum([f * h, h, h * k])

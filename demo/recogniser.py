@@ -184,12 +184,12 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
     if not xs:
         raise DemoError("The action library has no usable examples.",
                         "Each class needs example recordings in which a person is seen.")
-    soft = classifier.fit_net(np.array(xs), np.array(ys), len(classes), hidden=HIDDEN, l2=L2,
-                              sample_weight=np.array(ws))
+    net = classifier.fit_net(np.array(xs), np.array(ys), len(classes), hidden=HIDDEN, l2=L2,
+                             sample_weight=np.array(ws))
     goal = classifier.fit(np.array(kins), np.array(goals), 2, l2=1e-1)
-    stored = [Example(name, label, (d - soft.mean) / soft.scale) for name, label, d in whole]
+    stored = [Example(name, label, (d - net.mean) / net.scale) for name, label, d in whole]
     weight = CLASS_WEIGHT_SYNTHETIC + (CLASS_WEIGHT_REAL - CLASS_WEIGHT_SYNTHETIC) * real / max(1, filmed)
-    return Model([_info(c) for c in classes], soft, goal, stored, weight)
+    return Model([_info(c) for c in classes], net, goal, stored, weight)
 
 
 _FITTED: dict[tuple, Model] = {}
