@@ -43,9 +43,9 @@ def test_unseen_people_with_a_full_library(biisc_library, biisc_clips):
     model = recogniser.fit(biisc_library)
     acc, bal, early = judge(model, [c for c in biisc_clips if c["subject"] > 5])
     print(f"8-way {acc:.3f}, goal vs meaningless {bal:.3f}, decided at {early:.2f}")
-    assert acc >= 0.76       # issue target 0.80: not met yet (measured 0.779)
+    assert acc >= 0.78       # issue target 0.80: not met yet (measured 0.796)
     assert bal >= 0.93       # issue target 0.93: met (measured 0.942)
-    assert early <= 0.5      # issue target 0.5: met (measured 0.41)
+    assert early <= 0.5      # issue target 0.5: met (measured 0.46)
 
 
 def test_unseen_people_from_five_examples_per_class(tmp_path, biisc_clips):
@@ -57,7 +57,7 @@ def test_unseen_people_from_five_examples_per_class(tmp_path, biisc_clips):
     assert time.perf_counter() - t0 < 30  # generous here; the benchmark reports the real figure
     acc, bal, _ = judge(model, [c for c in biisc_clips if c["subject"] > 5])
     print(f"5 per class: 8-way {acc:.3f}, goal vs meaningless {bal:.3f}")
-    assert acc >= 0.53       # issue target 0.55: not met yet (measured 0.546 for this draw)
+    assert acc >= 0.54       # issue target 0.55: met for this draw (measured 0.550)
     assert bal >= 0.84       # issue target 0.88: not met yet (measured 0.858)
 
 
