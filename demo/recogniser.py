@@ -299,7 +299,8 @@ class Recogniser:
         self._last_rec: Recognition | None = None
         self._judged_key: tuple | None = None
         self._judged: tuple[np.ndarray, np.ndarray, np.ndarray, float] = (np.zeros(0),) * 3 + (0.5,)
-        self._belief: tuple[float, float, np.ndarray] | None = None  # (movement onset, time, belief)
+        # (movement onset, time, belief): a new onset starts the belief afresh.
+        self._belief: tuple[float, float, np.ndarray] | None = None
 
     def reset(self) -> None:
         self.__init__(self.model)
@@ -329,8 +330,6 @@ class Recogniser:
         desc, kin, window, goal = self._judge(frames, times)
         moving = move is not None
         proba = self._accumulate(t, move.start, window) if moving else window
-        if not moving:
-            self._belief = None
         idle_mask = self.model.idle_mask
         p_idle = float(proba[idle_mask].sum())
         no_action = p_idle if moving else max(p_idle, 0.9)

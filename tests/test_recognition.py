@@ -231,6 +231,31 @@ def test_reusing_a_description_changes_no_answer():
     assert reused > 50  # the reuse did happen
 
 
+def test_belief_accumulates_within_a_movement_and_starts_afresh_with_the_next():
+    model = recogniser.fit_library(Library())
+    r = recogniser.Recogniser(model)
+    names = model.names
+    prev, onsets, smoothed = None, set(), 0
+    rec = virtual_actor.recording("grasp-to-mouth", 77, fps=30)
+    poses = list(rec.poses())
+    for pose in poses + [replace(p, t=p.t + rec.duration + 2.0) for p in poses]:  # two movements
+        out = r.update(pose)
+        if not out.moving:
+            prev = None
+            continue
+        belief = np.array([out.scores[n] for n in names])
+        window = np.array([out.window_scores[n] for n in names])
+        if prev is None or out.onset not in onsets:  # a movement's first frame: its own window
+            onsets.add(out.onset)
+            np.testing.assert_allclose(belief, window)
+        else:
+            a = 1 - np.exp(-(out.t - prev[0]) / recogniser.BELIEF_TAU)
+            np.testing.assert_allclose(belief, prev[1] + a * (window - prev[1]), atol=1e-9)
+            smoothed += not np.allclose(belief, window)
+        prev = (out.t, belief)
+    assert len(onsets) == 2 and smoothed > 10
+
+
 def test_classes_count_in_the_goal_score_by_the_share_of_real_examples():
     """Synthetic classes judge real people's goals near chance, so a library of virtual-actor
     examples is judged by movement evidence alone, a camera-filmed one partly by its classes."""

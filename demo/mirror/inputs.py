@@ -41,7 +41,7 @@ def observe(recognition, names: list[str]) -> Observation:
     """A recogniser output (demo.recogniser.Recognition or None) as the observation channel."""
     if recognition is None or not recognition.moving:
         return Observation.nothing(len(names))
-    scores = recognition.window_scores or recognition.scores
+    scores = recognition.window_scores  # the window's own evidence: the units integrate it themselves
     evidence = np.array([scores.get(n, 0.0) for n in names], float)
     phase = None if recognition.onset is None else max(0.0, recognition.t - recognition.onset)
     return Observation(evidence, float(recognition.goal), True, phase)
