@@ -16,7 +16,8 @@ from .descriptor import order_arms
 from .features import N_ARM
 
 NAMES = ("dwell_near_face", "dwell_away", "cyclic", "peaks_per_s", "straightness",
-         "settled_end", "max_up", "min_face", "both_raised", "extension_up")
+         "settled_end", "max_up", "min_face", "both_raised", "extension_up",
+         "contact", "bend_at_top")
 SIZE = len(NAMES)
 
 # Channel indices within the active arm (see features.ARM_CHANNELS).
@@ -24,6 +25,7 @@ _UP, _OUT, _NOSE, _MOUTH, _EAR, _ABOVE, _ELBOW, _COS, _REACH, _SPEED, _VY = rang
 _SLOW = 0.6      # torso lengths per second: the hand is "still" below this
 _NEAR_FACE = 0.6  # torso lengths from the nose, mouth or an ear
 _AWAY = 0.55      # hand at least this far from its own shoulder... raised or held out
+_CONTACT = 0.35   # torso lengths: the hand touches the face (drinking, phoning, wiping, scratching)
 
 
 _BOX3 = np.ones(3) / 3
@@ -89,4 +91,10 @@ def evidence(values: np.ndarray, fps: float, ordered: bool = False) -> np.ndarra
         share((up > -0.2) & (v[:, N_ARM + _UP] > -0.2)) / n,
         # Straight arm high up: stretching, circling, waving (a grasp up high is one arm, briefly).
         share((cos > 0.6) & (up > 0.3)) / n,
+        # Real people's goals touch the face whatever the speed (a waving or stretching hand
+        # passes it by); "dwell_near_face" also asks for stillness, which a wiping hand lacks.
+        share(face < _CONTACT) / n,
+        # The elbow at the hand's highest point: bent to bring the hand to the head, straight to
+        # wave or stretch. Measured on BIISC alone: ROC AUC 0.87 for goal vs meaningless.
+        cos[int(np.argmax(up))],
     ], np.float32)

@@ -44,7 +44,7 @@ def test_unseen_people_with_a_full_library(biisc_library, biisc_clips):
     acc, bal, early = judge(model, [c for c in biisc_clips if c["subject"] > 5])
     print(f"8-way {acc:.3f}, goal vs meaningless {bal:.3f}, decided at {early:.2f}")
     assert acc >= 0.78       # issue target 0.80: not met yet (measured 0.796)
-    assert bal >= 0.93       # issue target 0.93: met (measured 0.942)
+    assert bal >= 0.93       # issue target 0.93: met (measured 0.938)
     assert early <= 0.5      # issue target 0.5: met (measured 0.46)
 
 
@@ -65,7 +65,7 @@ def test_shipped_library_judges_real_people(biisc_clips):
     model = recogniser.fit(Library())
     _, bal, _ = judge(model, [c for c in biisc_clips if c["action"] in GOAL])
     print(f"shipped library, goal vs meaningless on BIISC: {bal:.3f}")
-    assert bal >= 0.67       # issue target 0.85: not met yet (measured 0.694)
+    assert bal >= 0.70       # issue target 0.85: not met yet (measured 0.725)
 
 
 def test_grasp_to_mouth_and_to_place_part_before_the_end():
