@@ -17,19 +17,25 @@ from .features import ARM_CHANNELS, N_ARM, N_FEATURES
 
 _SPEED = ARM_CHANNELS.index("speed")
 _UP = ARM_CHANNELS.index("up")
+_SEEN = ARM_CHANNELS.index("seen")
 
 STATS = ("mean", "std", "min", "max", "p10", "p50", "p90", "first", "last",
          "first third", "middle third", "last third", "raised")
 N_STATS = len(STATS)
-# Oscillation is described for the acting arm and the shared (body, head) channels.
-OSCILLATING = np.r_[0:N_ARM, 2 * N_ARM:N_FEATURES]
+# The feature channels described: all but how well the pose model sees each hand, which says
+# which arm to trust (order_arms) but describes the camera's angle, not the action (with it
+# in, 8-way accuracy on BIISC moved 0.787 -> 0.800 on one half and 0.746 -> 0.725 on the other).
+DESCRIBED = np.setdiff1d(np.arange(N_FEATURES), [_SEEN, N_ARM + _SEEN])
+# Oscillation is described for the acting arm and the shared (body, head) channels
+# (positions among the DESCRIBED channels).
+OSCILLATING = np.flatnonzero((DESCRIBED < N_ARM) | (DESCRIBED >= 2 * N_ARM))
 DYNAMICS = ("speed mean", "speed std")                     # of every channel
 OSCILLATION = ("wobble", "turns per second", "path per range")  # of the OSCILLATING channels
-SIZE = N_FEATURES * (N_STATS + len(DYNAMICS)) + len(OSCILLATING) * len(OSCILLATION)
+SIZE = len(DESCRIBED) * (N_STATS + len(DYNAMICS)) + len(OSCILLATING) * len(OSCILLATION)
 # For each value of the descriptor: the feature channel it describes and the statistic.
-CHANNEL_OF = np.concatenate([np.tile(np.arange(N_FEATURES), N_STATS + len(DYNAMICS)),
-                             np.tile(OSCILLATING, len(OSCILLATION))])
-STAT_OF = np.concatenate([np.repeat(np.array(STATS + DYNAMICS), N_FEATURES),
+CHANNEL_OF = np.concatenate([np.tile(DESCRIBED, N_STATS + len(DYNAMICS)),
+                             np.tile(DESCRIBED[OSCILLATING], len(OSCILLATION))])
+STAT_OF = np.concatenate([np.repeat(np.array(STATS + DYNAMICS), len(DESCRIBED)),
                           np.repeat(np.array(OSCILLATION), len(OSCILLATING))])
 
 
@@ -38,10 +44,14 @@ def order_arms(values: np.ndarray) -> np.ndarray:
     if not len(values):
         return values
     # Column sums and ranges of the four channels at once (this runs on every frame).
-    cols = values[:, [_SPEED, N_ARM + _SPEED, _UP, N_ARM + _UP]]
+    cols = values[:, [_SPEED, N_ARM + _SPEED, _UP, N_ARM + _UP, _SEEN, N_ARM + _SEEN]]
     total, top, bottom = cols.sum(axis=0), cols.max(axis=0), cols.min(axis=0)
     left = total[0] + top[2] - bottom[2]
     right = total[1] + top[3] - bottom[3]
+    # An arm the pose model barely sees (the far arm, side-on) is guessed, often as a jittery
+    # copy of the near one; its apparent activity counts by how well it is seen. Without this,
+    # side views picked the guessed arm: the shipped library judged BIISC's goals 0.725 -> 0.785.
+    left, right = left * (total[4] + 1e-6), right * (total[5] + 1e-6)  # unseen both: as if seen alike
     if right >= left:
         return np.concatenate([values[:, N_ARM:2 * N_ARM], values[:, :N_ARM], values[:, 2 * N_ARM:]], axis=1)
     return values
@@ -52,6 +62,7 @@ def describe(values: np.ndarray, fps: float, ordered: bool = False) -> np.ndarra
     v = np.asarray(values, np.float64)
     if not ordered:
         v = order_arms(v)
+    v = v[:, DESCRIBED]
     n = len(v)
     if n == 0:
         return np.zeros(SIZE, np.float32)

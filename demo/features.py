@@ -6,7 +6,9 @@ where shoulder width collapses), centred on the shoulders, smoothed with a
 One Euro filter against landmark jitter, with velocities computed on the
 real clock (so a dropped frame does not fake a fast movement). Each arm is
 described the same way, so the recogniser can treat a left-handed drink
-like a right-handed one. It must not classify anything.
+like a right-handed one; how well the pose model sees each hand (its
+visibility) is passed on, so later stages can tell a seen arm from a guessed
+one. It must not classify anything.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ ARM_CHANNELS = (
     "fwd3", "up3", "out3", "face3",  # 3D, in the body's own frame (from world landmarks)
     "speed3",      # 3D hand speed in that frame: sees reaches towards the camera
     "finger_fwd3", "finger_up3",  # where the fingers point (wrist to index), in that frame
+    "seen",        # how sure the pose model is that it sees the hand (its visibility)
 )
 SHARED_CHANNELS = ("d_hands", "width", "body_speed", "lean", "head_pitch", "head_speed", "far_hand_face",
                    "head_fwd3", "head_up3")  # the nose in the body's frame: bowing into a sneeze
@@ -134,7 +137,9 @@ class FeatureExtractor:
         self._scales[:2] = self.scale or 1.0
         self.filter.scale = self._scales
         both = self.filter(both, pose.t)
-        return self._describe(both[:, :2], pose.t, both[:, 2:] if with_world else None)
+        seen = pose.landmarks[_HANDS, 3]
+        return self._describe(both[:, :2], pose.t, both[:, 2:] if with_world else None,
+                              (float(seen[:4].mean()), float(seen[4:].mean())))
 
     @staticmethod
     def _body_frame(world: list) -> tuple[list[tuple[float, ...]], tuple[float, float]]:
@@ -171,7 +176,8 @@ class FeatureExtractor:
         dn = [a - b for a, b in zip(nose, sh, strict=True)]
         return out, (_dot(dn, fwd) / torso, _dot(dn, up) / torso)
 
-    def _describe(self, xy: np.ndarray, t: float, world: np.ndarray | None = None) -> FeatureFrame:
+    def _describe(self, xy: np.ndarray, t: float, world: np.ndarray | None = None,
+                  seen: tuple[float, float] = (1.0, 1.0)) -> FeatureFrame:
         p = xy.tolist()
         (lsx, lsy), (rsx, rsy) = p[_LS], p[_RS]
         sx, sy = (lsx + rsx) / 2, (lsy + rsy) / 2
@@ -223,7 +229,7 @@ class FeatureExtractor:
             out += [(sy - hy_) / s, abs(hx_ - sx) / s, d_nose, math.hypot(hx_ - mx, hy_ - my) / s, d_ear,
                     (ny - hy_) / s, (sy - ey) / s, -cos, math.hypot(hx_ - ax, hy_ - ay) / s,
                     math.hypot(*hand_v[k]), -hand_v[k][1], min(hand_a[k], 50.0), *body3[k][:4],
-                    min(speed3[k], 20.0), *body3[k][4:]]
+                    min(speed3[k], 20.0), *body3[k][4:], seen[k]]
         out += [math.hypot(hands[0][0] - hands[1][0], hands[0][1] - hands[1][1]) / s, width / s, body_v,
                 abs(sx - hx) / s, ((ears[0][1] + ears[1][1]) / 2 - ny) / s, min(head_v, 20.0), max(face), *head3]
         return FeatureFrame(t, np.array(out, np.float32), True, s)

@@ -173,7 +173,7 @@ def biisc_clips(pose_model):
 def build_library(tmp_path, clips, per_class: int | None = None, seed: int = 0) -> Library:
     """A library made the way a developer would: `actions add` per class, from videos."""
     rng = np.random.default_rng(seed)
-    lib = tmp_path / f"biisc-{per_class}"
+    lib = tmp_path / f"biisc-{per_class}-{seed}"
     for action in ACTIONS:
         files = [c["path"] for c in clips if c["subject"] <= 5 and c["action"] == action]
         if per_class:

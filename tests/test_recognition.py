@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from demo import features, kinematics, pose_models, recogniser, virtual_actor
+from demo import descriptor, features, kinematics, landmarks, pose_models, recogniser, virtual_actor
 from demo.__main__ import main
 from demo.actions import Library
 from demo.descriptor import describe
@@ -24,6 +24,8 @@ from demo.extract import extract_many
 from demo.landmarks import Pose
 
 from conftest import GOAL, build_library
+
+FIVE_SHOT_DRAWS = 4
 
 
 def judge(model, clips):
@@ -43,29 +45,35 @@ def test_unseen_people_with_a_full_library(biisc_library, biisc_clips):
     model = recogniser.fit(biisc_library)
     acc, bal, early = judge(model, [c for c in biisc_clips if c["subject"] > 5])
     print(f"8-way {acc:.3f}, goal vs meaningless {bal:.3f}, decided at {early:.2f}")
-    assert acc >= 0.78       # issue target 0.80: not met yet (measured 0.796)
-    assert bal >= 0.93       # issue target 0.93: met (measured 0.938)
-    assert early <= 0.5      # issue target 0.5: met (measured 0.46)
+    assert acc >= 0.78       # issue target 0.80: not met yet (measured 0.783)
+    assert bal >= 0.95       # issue target 0.93: met (measured 0.963)
+    assert early <= 0.5      # issue target 0.5: met (measured 0.44)
 
 
 def test_unseen_people_from_five_examples_per_class(tmp_path, biisc_clips):
+    """Averaged over four draws of the five: one draw moves by several points either way."""
     import time
 
-    lib = build_library(tmp_path, biisc_clips, per_class=5)
-    t0 = time.perf_counter()
-    model = recogniser.fit(lib)
-    assert time.perf_counter() - t0 < 30  # generous here; the benchmark reports the real figure
-    acc, bal, _ = judge(model, [c for c in biisc_clips if c["subject"] > 5])
-    print(f"5 per class: 8-way {acc:.3f}, goal vs meaningless {bal:.3f}")
-    assert acc >= 0.54       # issue target 0.55: met for this draw (measured 0.550)
-    assert bal >= 0.84       # issue target 0.88: not met yet (measured 0.858)
+    scores = []
+    for seed in range(FIVE_SHOT_DRAWS):
+        lib = build_library(tmp_path, biisc_clips, per_class=5, seed=seed)
+        t0 = time.perf_counter()
+        model = recogniser.fit(lib)
+        assert time.perf_counter() - t0 < 30  # generous here; the benchmark reports the real figure
+        acc, bal, _ = judge(model, [c for c in biisc_clips if c["subject"] > 5])
+        print(f"5 per class, draw {seed}: 8-way {acc:.3f}, goal vs meaningless {bal:.3f}")
+        scores.append((acc, bal))
+    acc, bal = np.mean(scores, axis=0)
+    print(f"5 per class, mean of {FIVE_SHOT_DRAWS} draws: 8-way {acc:.3f}, goal vs meaningless {bal:.3f}")
+    assert acc >= 0.52       # issue target 0.55: not met on average (measured 0.540)
+    assert bal >= 0.80       # issue target 0.88: not met yet (measured 0.822)
 
 
 def test_shipped_library_judges_real_people(biisc_clips):
     model = recogniser.fit(Library())
     _, bal, _ = judge(model, [c for c in biisc_clips if c["action"] in GOAL])
     print(f"shipped library, goal vs meaningless on BIISC: {bal:.3f}")
-    assert bal >= 0.70       # issue target 0.85: not met yet (measured 0.725)
+    assert bal >= 0.76       # issue target 0.85: not met yet (measured 0.785)
 
 
 def test_grasp_to_mouth_and_to_place_part_before_the_end():
@@ -118,6 +126,30 @@ def test_features_do_not_depend_on_size_position_or_frame_rate():
     speed = features.ARM_CHANNELS.index("speed")
     for arm in (0, features.N_ARM):
         assert abs(np.median(a[:, arm + speed]) - np.median(c[:, arm + speed])) < 0.15
+
+
+def test_an_arm_the_pose_model_barely_sees_is_not_taken_for_the_acting_one():
+    """Side-on, MediaPipe guesses the far arm, often as a jittery copy: the seen arm acts."""
+    rec = virtual_actor.recording("grasp-to-mouth", 3)
+    _, clean, _ = features.sequence(rec.poses())
+    acting = 0 if np.array_equal(descriptor.order_arms(clean)[:, 0], clean[:, 0]) else 1
+    other = ("right", "left")[acting]
+    hidden_hand = [landmarks.INDEX[f"{other}_{p}"] for p in ("wrist", "index", "pinky", "thumb")]
+    rng = np.random.default_rng(0)
+
+    def guessed(p: Pose, visibility: float) -> Pose:
+        lm = p.landmarks.copy()
+        lm[hidden_hand, :2] += rng.normal(0, 0.04, (len(hidden_hand), 2))
+        lm[hidden_hand, 3] = visibility
+        return replace(p, landmarks=lm)
+
+    seen = features.ARM_CHANNELS.index("seen")
+    for visibility, first in ((0.95, 1 - acting), (0.2, acting)):
+        _, v, _ = features.sequence(guessed(p, visibility) for p in rec.poses())
+        ordered = descriptor.order_arms(v)
+        # Seen alike, the jitter makes the guessed arm look busier; seen poorly, it counts less.
+        assert np.array_equal(ordered[:, 0], v[:, first * features.N_ARM]), visibility
+    assert ordered[:, seen].mean() > 0.9 > 0.3 > ordered[:, features.N_ARM + seen].mean()
 
 
 def test_one_euro_filter_removes_jitter_but_follows_moves():
