@@ -45,8 +45,8 @@ def test_unseen_people_with_a_full_library(biisc_library, biisc_clips):
     model = recogniser.fit(biisc_library)
     acc, bal, early = judge(model, [c for c in biisc_clips if c["subject"] > 5])
     print(f"8-way {acc:.3f}, goal vs meaningless {bal:.3f}, decided at {early:.2f}")
-    assert acc >= 0.78       # issue target 0.80: not met yet (measured 0.783)
-    assert bal >= 0.95       # issue target 0.93: met (measured 0.963)
+    assert acc >= 0.80       # issue target 0.80: met (measured 0.812)
+    assert bal >= 0.94       # issue target 0.93: met (measured 0.950)
     assert early <= 0.5      # issue target 0.5: met (measured 0.44)
 
 
@@ -65,15 +65,15 @@ def test_unseen_people_from_five_examples_per_class(tmp_path, biisc_clips):
         scores.append((acc, bal))
     acc, bal = np.mean(scores, axis=0)
     print(f"5 per class, mean of {FIVE_SHOT_DRAWS} draws: 8-way {acc:.3f}, goal vs meaningless {bal:.3f}")
-    assert acc >= 0.52       # issue target 0.55: not met on average (measured 0.540)
-    assert bal >= 0.80       # issue target 0.88: not met yet (measured 0.822)
+    assert acc >= 0.55       # issue target 0.55: met on average (measured 0.568)
+    assert bal >= 0.82       # issue target 0.88: not met yet (measured 0.840)
 
 
 def test_shipped_library_judges_real_people(biisc_clips):
     model = recogniser.fit(Library())
     _, bal, _ = judge(model, [c for c in biisc_clips if c["action"] in GOAL])
     print(f"shipped library, goal vs meaningless on BIISC: {bal:.3f}")
-    assert bal >= 0.76       # issue target 0.85: not met yet (measured 0.785)
+    assert bal >= 0.80       # issue target 0.85: not met yet (measured 0.817)
 
 
 def test_grasp_to_mouth_and_to_place_part_before_the_end():
@@ -128,27 +128,45 @@ def test_features_do_not_depend_on_size_position_or_frame_rate():
         assert abs(np.median(a[:, arm + speed]) - np.median(c[:, arm + speed])) < 0.15
 
 
-def test_an_arm_the_pose_model_barely_sees_is_not_taken_for_the_acting_one():
-    """Side-on, MediaPipe guesses the far arm, often as a jittery copy: the seen arm acts."""
+def test_the_acting_arm_is_the_raised_one_not_a_swinging_or_guessed_one():
+    """Walking swings the other arm all the time; side-on, MediaPipe guesses the far arm, and
+    the guess can wander. Neither is taken for the arm that acts."""
     rec = virtual_actor.recording("grasp-to-mouth", 3)
     _, clean, _ = features.sequence(rec.poses())
-    acting = 0 if np.array_equal(descriptor.order_arms(clean)[:, 0], clean[:, 0]) else 1
+    up, seen = features.ARM_CHANNELS.index("up"), features.ARM_CHANNELS.index("seen")
+    acting = int(np.ptp(clean[:, features.N_ARM + up]) > np.ptp(clean[:, up]))  # 0 left, 1 right
     other = ("right", "left")[acting]
-    hidden_hand = [landmarks.INDEX[f"{other}_{p}"] for p in ("wrist", "index", "pinky", "thumb")]
-    rng = np.random.default_rng(0)
+    other_hand = [landmarks.INDEX[f"{other}_{p}"] for p in ("wrist", "index", "pinky", "thumb")]
 
-    def guessed(p: Pose, visibility: float) -> Pose:
-        lm = p.landmarks.copy()
-        lm[hidden_hand, :2] += rng.normal(0, 0.04, (len(hidden_hand), 2))
-        lm[hidden_hand, 3] = visibility
-        return replace(p, landmarks=lm)
+    def first_arm(dx, dy, visibility: float) -> tuple[int, np.ndarray]:
+        def moved(p: Pose) -> Pose:
+            lm = p.landmarks.copy()
+            lm[other_hand, 0] += dx(p.t)
+            lm[other_hand, 1] += dy(p.t)
+            lm[other_hand, 3] = visibility
+            return replace(p, landmarks=lm)
 
-    seen = features.ARM_CHANNELS.index("seen")
-    for visibility, first in ((0.95, 1 - acting), (0.2, acting)):
-        _, v, _ = features.sequence(guessed(p, visibility) for p in rec.poses())
+        _, v, _ = features.sequence(moved(p) for p in rec.poses())
         ordered = descriptor.order_arms(v)
-        # Seen alike, the jitter makes the guessed arm look busier; seen poorly, it counts less.
-        assert np.array_equal(ordered[:, 0], v[:, first * features.N_ARM]), visibility
+        return (0 if np.array_equal(ordered[:, 0], v[:, 0]) else 1), ordered
+
+    # A walker's arm, well seen, swings faster and for longer than the hand that drinks.
+    def swing(t):
+        return 0.1 * np.sin(2 * np.pi * 1.2 * t)
+
+    def bob(t):
+        return 0.01 * np.sin(2 * np.pi * 2.4 * t)
+
+    assert first_arm(swing, bob, 0.95)[0] == acting
+    # A guess wandering further up and down than the drinking hand rises: it would be taken if
+    # seen alike; barely seen, it counts less.
+
+    def wander(t):
+        return 0.15 * np.sin(2 * np.pi * 0.8 * t)
+
+    assert first_arm(lambda t: 0.0, wander, 0.95)[0] == 1 - acting
+    guessed, ordered = first_arm(lambda t: 0.0, wander, 0.2)
+    assert guessed == acting
     assert ordered[:, seen].mean() > 0.9 > 0.3 > ordered[:, features.N_ARM + seen].mean()
 
 
