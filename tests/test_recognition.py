@@ -46,7 +46,7 @@ def test_unseen_people_with_a_full_library(biisc_library, biisc_clips):
     acc, bal, early = judge(model, [c for c in biisc_clips if c["subject"] > 5])
     print(f"8-way {acc:.3f}, goal vs meaningless {bal:.3f}, decided at {early:.2f}")
     assert acc >= 0.80       # issue target 0.80: met (measured 0.812)
-    assert bal >= 0.94       # issue target 0.93: met (measured 0.950)
+    assert bal >= 0.94       # issue target 0.93: met (measured 0.946)
     assert early <= 0.5      # issue target 0.5: met (measured 0.44)
 
 
@@ -66,7 +66,7 @@ def test_unseen_people_from_five_examples_per_class(tmp_path, biisc_clips):
     acc, bal = np.mean(scores, axis=0)
     print(f"5 per class, mean of {FIVE_SHOT_DRAWS} draws: 8-way {acc:.3f}, goal vs meaningless {bal:.3f}")
     assert acc >= 0.55       # issue target 0.55: met on average (measured 0.568)
-    assert bal >= 0.82       # issue target 0.88: not met yet (measured 0.840)
+    assert bal >= 0.83       # issue target 0.88: not met yet (measured 0.850)
 
 
 def test_shipped_library_judges_real_people(biisc_clips):
@@ -266,8 +266,7 @@ def test_reusing_a_description_changes_no_answer():
     class Afresh(recogniser.Recogniser):
         def _judge(self, frames, times):
             desc, kin = recogniser.summarise(frames, self.history.fps())
-            proba = self.model.class_proba(desc)
-            return desc, kin, proba, self.model.goal_score(proba, kin)
+            return desc, kin, self.model.class_proba(desc)
 
     reused = 0
     for k, action in enumerate(("grasp-to-mouth", "waving", "hand-to-ear")):
