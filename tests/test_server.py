@@ -318,10 +318,11 @@ def test_pages_from_other_origins_cannot_connect(server):
     ok.disconnect()
 
 
-def test_soak_command_reports_memory_latency_and_errors(pose_model, capsys):
+def test_soak_command_reports_memory_latency_and_errors(pose_model, drink_clip, capsys):
     from demo.__main__ import main
 
-    assert main(["soak", "--minutes", "0.25", "--every", "5"]) == 0
+    # The clip through the fixture: it honours MIRROR_DATA, and skips like every test of real footage.
+    assert main(["soak", "--minutes", "0.25", "--every", "5", "--video", str(drink_clip)]) == 0
     out = capsys.readouterr().out
     rows = [line.split() for line in out.splitlines() if line.strip() and line.split()[0][0].isdigit()]
     assert len(rows) >= 2
