@@ -92,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--explanation", help="one sentence for visitors")
     add.add_argument("--goal", help="what the action is aimed at (mouth, ear, an object...)")
     add.add_argument("--colour", help="#rrggbb")
+    add.add_argument("--close-ups", action="store_true",
+                     help="also learn each video cropped to the upper body, as a visitor standing close "
+                          "to the camera is seen")
     add.add_argument("files", nargs="+", type=Path, help="example videos or recordings")
     act_sub.choices["export"].add_argument("names", nargs="*", help="classes (default: all)")
     act_sub.choices["export"].add_argument("-o", "--out", type=Path, required=True)

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import pose_models, recogniser
+from . import close_up, pose_models, recogniser
 from .actions import ActionFileError, Library, class_for
 from .evaluation import Item, plot, summarise
 from .recording import SUFFIX, Recording, load
@@ -19,22 +19,38 @@ from .recording import SUFFIX, Recording, load
 VIDEO_SUFFIXES = (".avi", ".mp4", ".mov", ".mkv", ".webm", ".m4v")
 
 
-def read_inputs(files: list[Path]) -> list[Recording]:
-    """Recordings as they are; videos through the pose stage (cached)."""
-    from .extract import cached_extract
+def read_inputs(files: list[Path], close_ups: bool = False) -> list[Recording]:
+    """Recordings as they are; videos through the pose stage (cached, one process per core).
+    With `close_ups`, each video also cropped to its person's upper body (demo/close_up.py)."""
+    from .extract import extract_many
 
-    out = []
-    model = None
+    files = [Path(f) for f in files]
     for f in files:
-        f = Path(f)
-        if f.name.endswith(SUFFIX):
-            out.append(load(f))
-        elif f.suffix.lower() in VIDEO_SUFFIXES:
-            model = model or pose_models.resolve()
-            out.append(cached_extract(f, model))
-        else:
+        if not f.name.endswith(SUFFIX) and f.suffix.lower() not in VIDEO_SUFFIXES:
             raise ActionFileError(f"{f}: neither a recording ({SUFFIX}) nor a video "
                                   f"({', '.join(VIDEO_SUFFIXES)}).", "Pass recordings or videos.")
+    videos = list(dict.fromkeys(f for f in files if not f.name.endswith(SUFFIX)))
+    model = pose_models.resolve() if videos else None
+    whole = dict(zip(videos, extract_many(videos, model), strict=True)) if videos else {}
+    crops = {v: c for v in videos if close_ups and (c := close_up.upper_body(whole[v])) is not None}
+    missing = [v.name for v in videos if close_ups and v not in crops]
+    if missing:
+        print(f"No close-up of {len(missing)} of {len(videos)} videos (the person is not seen, or crosses "
+              f"the picture, which one crop cannot hold): {', '.join(missing[:5])}"
+              f"{', ...' if len(missing) > 5 else ''}", file=sys.stderr)
+    closer = (dict(zip(crops, extract_many(list(crops), model, crops=list(crops.values())), strict=True))
+              if crops else {})
+    out = []
+    for f in files:
+        if f.name.endswith(SUFFIX):
+            out.append(load(f))
+            if close_ups:
+                print(f"{f}: no close-up: a close-up is cropped from a video's pictures, "
+                      "and this is a recording.", file=sys.stderr)
+            continue
+        out.append(whole[f])
+        if f in closer:
+            out.append(closer[f])
     return out
 
 
@@ -52,7 +68,7 @@ def cmd_actions(args) -> int:
     if args.action_cmd == "add":
         cls = class_for(lib, args.name, args.goal_directed, label=args.label, explanation=args.explanation,
                         goal=args.goal, colour=args.colour, idle=args.idle)
-        cls = lib.add(cls, read_inputs(args.files))
+        cls = lib.add(cls, read_inputs(args.files, close_ups=args.close_ups))
         print(f"{cls.name}: {len(cls.examples)} examples in {cls.directory}")
         return 0
     if args.action_cmd == "remove":

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from . import pose_models
+from .close_up import Crop
 from .errors import SourceError
 from .landmarks import Pose
 from .pose import PoseEstimator
@@ -44,17 +45,20 @@ def video_frames(path: Path) -> tuple[float, Iterator[tuple[float, np.ndarray]]]
     return fps, frames()
 
 
-def extract_video(path: Path, model_path: Path | None = None, max_poses: int = 1) -> Recording:
-    """Landmarks of the one person in a clip (max_poses=1: MediaPipe tracks them)."""
+def extract_video(path: Path, model_path: Path | None = None, max_poses: int = 1,
+                  crop: Crop | None = None) -> Recording:
+    """Landmarks of the one person in a clip (max_poses=1: MediaPipe tracks them);
+    with `crop`, of that part of every frame (demo/close_up.py)."""
     model_path = model_path or pose_models.resolve()
     fps, frames = video_frames(path)
     poses: list[Pose] = []
     with PoseEstimator(model_path, max_poses=max_poses) as est:
         for t, img in frames:
-            poses.append(est.detect(img, t))
+            poses.append(est.detect(crop.apply(img) if crop else img, t))
     if not poses:
         raise SourceError(f"Video {path} has no frames.", "Check that the file is a complete video.")
-    return Recording.from_poses(poses, fps, source=Path(path).name, pose_model=model_path.name)
+    name = Path(path).name + (" (close-up)" if crop else "")
+    return Recording.from_poses(poses, fps, source=name, pose_model=model_path.name)
 
 
 def output_path(video: Path, out_dir: Path) -> Path:
@@ -84,16 +88,16 @@ def _file_key(path: Path) -> str:
 
 
 def cached_extract(video: Path, model_path: Path, cache_dir: Path | None = None,
-                   max_poses: int = 1) -> Recording:
-    """extract_video, remembered on disk by (video bytes, model bytes, max_poses)."""
+                   max_poses: int = 1, crop: Crop | None = None) -> Recording:
+    """extract_video, remembered on disk by (video bytes, model bytes, max_poses, crop)."""
     from . import config
     from .recording import load
 
     cache_dir = Path(cache_dir or config.LANDMARK_CACHE) / f"{_file_key(model_path)}-p{max_poses}"
-    path = cache_dir / f"{Path(video).stem}-{_file_key(video)}{SUFFIX}"
+    path = cache_dir / f"{Path(video).stem}-{_file_key(video)}{'-' + crop.tag if crop else ''}{SUFFIX}"
     if path.is_file():
         return load(path)
-    rec = extract_video(Path(video), model_path, max_poses=max_poses)
+    rec = extract_video(Path(video), model_path, max_poses=max_poses, crop=crop)
     rec.save(path)
     return rec
 
@@ -110,23 +114,34 @@ def _pin_to_one_core(counter) -> None:
     os.sched_setaffinity(0, {cores[core % len(cores)]})
 
 
-def _cached_worker(job: tuple[str, str, str | None, int]) -> str:
-    video, model, cache, max_poses = job
-    cached_extract(Path(video), Path(model), Path(cache) if cache else None, max_poses)
+def _cached_worker(job: tuple[str, str, str | None, int, Crop | None]) -> str:
+    video, model, cache, max_poses, crop = job
+    try:
+        cached_extract(Path(video), Path(model), Path(cache) if cache else None, max_poses, crop)
+    except Exception:  # the caller extracts this one again and raises its error itself
+        pass
     return video
 
 
 def extract_many(videos: list[Path], model_path: Path, cache_dir: Path | None = None,
-                 workers: int | None = None, max_poses: int = 1) -> list[Recording]:
-    """Cached extraction of many videos, one process per core (each pose call is mostly serial)."""
+                 workers: int | None = None, max_poses: int = 1,
+                 crops: list[Crop | None] | None = None) -> list[Recording]:
+    """Cached extraction of many videos, one process per core (each pose call is mostly serial);
+    `crops`: one per video (demo/close_up.py), or None for whole pictures.
+
+    A video that fails is extracted again here, so that its error is raised in this process
+    with its explanation, not lost on the way back from a worker."""
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
 
+    crops = crops or [None] * len(videos)
     workers = workers or max(1, len(os.sched_getaffinity(0)))
-    jobs = [(str(v), str(model_path), str(cache_dir) if cache_dir else None, max_poses) for v in videos]
+    jobs = [(str(v), str(model_path), str(cache_dir) if cache_dir else None, max_poses, c)
+            for v, c in zip(videos, crops, strict=True)]
     if workers > 1 and len(jobs) > 1:
         counter = multiprocessing.Value("i", 0)
         with ProcessPoolExecutor(workers, initializer=_pin_to_one_core, initargs=(counter,)) as pool:
             list(pool.map(_cached_worker, jobs, chunksize=4))
-    return [cached_extract(Path(v), model_path, cache_dir, max_poses) for v in videos]
+    return [cached_extract(Path(v), model_path, cache_dir, max_poses, c)
+            for v, c in zip(videos, crops, strict=True)]

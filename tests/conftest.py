@@ -170,16 +170,18 @@ def biisc_clips(pose_model):
     return out
 
 
-def build_library(tmp_path, clips, per_class: int | None = None, seed: int = 0) -> Library:
+def build_library(tmp_path, clips, per_class: int | None = None, seed: int = 0,
+                  close_ups: bool = False) -> Library:
     """A library made the way a developer would: `actions add` per class, from videos."""
     rng = np.random.default_rng(seed)
-    lib = tmp_path / f"biisc-{per_class}-{seed}"
+    lib = tmp_path / f"biisc-{per_class}-{seed}{'-close-ups' if close_ups else ''}"
     for action in ACTIONS:
         files = [c["path"] for c in clips if c["subject"] <= 5 and c["action"] == action]
         if per_class:
             files = [files[i] for i in rng.choice(len(files), per_class, replace=False)]
         kind = "--goal-directed" if GOAL.get(action) else "--meaningless"
-        assert main(["actions", "add", action.lower(), kind, "--library", str(lib), *map(str, files)]) == 0
+        more = ["--close-ups"] if close_ups else []
+        assert main(["actions", "add", action.lower(), kind, *more, "--library", str(lib), *map(str, files)]) == 0
     return Library(lib)
 
 

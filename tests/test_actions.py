@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from demo import virtual_actor
+from demo import landmarks, virtual_actor
 from demo.__main__ import main
 from demo.actions import ActionFileError, Library, load_class
 
@@ -99,3 +99,18 @@ def test_actions_add_accepts_videos(tmp_path, drink_clip, pose_model):
     assert main(["actions", "add", "drink", "--goal-directed", "--library", str(lib_dir), str(drink_clip)]) == 0
     cls = Library(lib_dir)["drink"]
     assert len(cls.examples) == 1 and cls.recordings()[0].seen.mean() > 0.9
+
+
+def test_actions_add_close_ups_learns_each_video_twice(tmp_path, drink_clip, pose_model, capsys):
+    """The video as it is and cropped to the upper body; a recording cannot be cropped, which is said."""
+    lib_dir = tmp_path / "lib"
+    rec = virtual_actor.recording("grasp-to-mouth", 3).save(tmp_path / "drink")
+    assert main(["actions", "add", "drink", "--goal-directed", "--close-ups", "--library", str(lib_dir),
+                 str(drink_clip), str(rec)]) == 0
+    assert "is a recording" in capsys.readouterr().err
+    whole, close, recorded = Library(lib_dir)["drink"].recordings()
+    assert close.source.endswith("(close-up)") and close.seen.mean() > 0.9
+    # The picture ends above the hips, so the pose model sees them far less than on the whole body.
+    hips = [landmarks.INDEX["left_hip"], landmarks.INDEX["right_hip"]]
+    assert close.landmarks[close.seen][:, hips, 3].mean() < whole.landmarks[whole.seen][:, hips, 3].mean() - 0.3
+    assert recorded.pose_model == virtual_actor.POSE_MODEL

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from demo import descriptor, features, kinematics, landmarks, pose_models, recogniser, virtual_actor
+from demo import close_up, descriptor, features, kinematics, landmarks, pose_models, recogniser, virtual_actor
 from demo.__main__ import main
 from demo.actions import Library
 from demo.descriptor import describe
@@ -74,6 +74,42 @@ def test_shipped_library_judges_real_people(biisc_clips):
     _, bal, _ = judge(model, [c for c in biisc_clips if c["action"] in GOAL])
     print(f"shipped library, goal vs meaningless on BIISC: {bal:.3f}")
     assert bal >= 0.80       # issue target 0.85: not met yet (measured 0.817)
+
+
+def test_close_ups_teach_it_visitors_standing_close(tmp_path, biisc_clips, biisc_library, pose_model):
+    """A visitor close to the camera: the picture ends at the waist, the hands at rest are outside
+    it. Learnt from whole bodies alone, such visitors are recognised less well; `actions add
+    --close-ups` also learns each video cropped to its upper body. Tested on S006-S010's standing
+    clips cropped the same way (a walker crossing the picture gets no close-up)."""
+    standing = [c for c in biisc_clips if c["subject"] > 5 and "_STD_" in c["path"].name]
+    crops = [close_up.upper_body(c["rec"]) for c in standing]
+    kept = [(c, k) for c, k in zip(standing, crops, strict=True) if k is not None]
+    assert len(kept) >= 0.95 * len(standing)
+    recs = extract_many([c["path"] for c, _ in kept], pose_model, crops=[k for _, k in kept])
+    close = [{**c, "rec": r} for (c, _), r in zip(kept, recs, strict=True)]
+    whole_acc, whole_bal, _ = judge(recogniser.fit(biisc_library), close)
+    model = recogniser.fit(build_library(tmp_path, biisc_clips, close_ups=True))
+    acc, bal, _ = judge(model, close)
+    all_acc, all_bal, _ = judge(model, [c for c in biisc_clips if c["subject"] > 5])
+    print(f"close-ups: learnt from whole bodies 8-way {whole_acc:.3f}, goal {whole_bal:.3f}; "
+          f"with close-ups {acc:.3f}, {bal:.3f}; every S006-S010 clip {all_acc:.3f}, {all_bal:.3f}")
+    assert whole_acc <= 0.75            # the problem: measured 0.689
+    assert acc >= 0.78 and bal >= 0.91  # measured 0.815 / 0.932
+    assert all_acc >= 0.80 and all_bal >= 0.94  # whole bodies lose nothing: 0.812 / 0.950
+
+
+def test_a_close_up_is_the_upper_body_of_a_person_who_stays_in_the_picture(biisc_clips):
+    by_name = {c["path"].name: c["rec"] for c in biisc_clips}
+    rec = by_name["S001_M_DRIN_STD_FCE.avi"]
+    crop = close_up.upper_body(rec)
+    w, h = rec.image_size
+    xy = rec.landmarks[rec.seen][:, :, :2] * np.array([w, h])
+    hips = np.median(xy[:, [landmarks.INDEX["left_hip"], landmarks.INDEX["right_hip"]], 1])
+    nose = np.median(xy[:, landmarks.INDEX["nose"], 1])
+    assert crop.y0 < nose < hips and crop.y1 < hips      # the head in, the hips out
+    assert 1.5 <= crop.zoom <= close_up.MAX_ZOOM
+    assert crop.apply(np.zeros((h, w, 3), np.uint8)).shape[0] == round((crop.y1 - crop.y0) * crop.zoom)
+    assert close_up.upper_body(by_name["S001_M_DRIN_WLK_LFT.avi"]) is None  # walks across the picture
 
 
 def test_grasp_to_mouth_and_to_place_part_before_the_end():
