@@ -93,8 +93,8 @@ def test_close_ups_teach_it_visitors_standing_close(tmp_path, biisc_clips, biisc
     all_acc, all_bal, _ = judge(model, [c for c in biisc_clips if c["subject"] > 5])
     print(f"close-ups: learnt from whole bodies 8-way {whole_acc:.3f}, goal {whole_bal:.3f}; "
           f"with close-ups {acc:.3f}, {bal:.3f}; every S006-S010 clip {all_acc:.3f}, {all_bal:.3f}")
-    assert whole_acc <= 0.75            # the problem: measured 0.689
     assert acc >= 0.78 and bal >= 0.91  # measured 0.815 / 0.932
+    assert acc >= whole_acc + 0.05      # the close-ups are what helps: 0.689 without them
     assert all_acc >= 0.80 and all_bal >= 0.94  # whole bodies lose nothing: 0.812 / 0.950
 
 
