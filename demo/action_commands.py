@@ -33,25 +33,31 @@ def read_inputs(files: list[Path], close_ups: bool = False) -> list[Recording]:
     model = pose_models.resolve() if videos else None
     whole = dict(zip(videos, extract_many(videos, model), strict=True)) if videos else {}
     crops = {v: c for v in videos if close_ups and (c := close_up.upper_body(whole[v])) is not None}
-    missing = [v.name for v in videos if close_ups and v not in crops]
-    if missing:
-        print(f"No close-up of {len(missing)} of {len(videos)} videos (the person is not seen, or crosses "
-              f"the picture, which one crop cannot hold): {', '.join(missing[:5])}"
-              f"{', ...' if len(missing) > 5 else ''}", file=sys.stderr)
     closer = (dict(zip(crops, extract_many(list(crops), model, crops=list(crops.values())), strict=True))
               if crops else {})
+    if close_ups:
+        _report_close_ups(files, videos, crops)
     out = []
     for f in files:
-        if f.name.endswith(SUFFIX):
-            out.append(load(f))
-            if close_ups:
-                print(f"{f}: no close-up: a close-up is cropped from a video's pictures, "
-                      "and this is a recording.", file=sys.stderr)
-            continue
-        out.append(whole[f])
-        if f in closer:
-            out.append(closer[f])
+        out.extend([load(f)] if f.name.endswith(SUFFIX) else [whole[f], *([closer[f]] if f in closer else [])])
     return out
+
+
+def _report_close_ups(files: list[Path], videos: list[Path], crops: dict) -> None:
+    """Say how many close-ups were learnt, and why the others were not (one line each)."""
+    def some(paths: list[Path]) -> str:
+        return ", ".join(p.name for p in paths[:5]) + (", ..." if len(paths) > 5 else "")
+
+    print(f"Close-ups learnt from {len(crops)} of {len(videos)} videos.", file=sys.stderr)
+    missing = [v for v in videos if v not in crops]
+    if missing:
+        print(f"No close-up of {some(missing)}: the person is not seen, or crosses the picture, which one "
+              "crop cannot hold. Film those examples with the person staying in place, or record them "
+              "on the record page where visitors stand.", file=sys.stderr)
+    recordings = [f for f in files if f.name.endswith(SUFFIX)]
+    if recordings:
+        print(f"No close-up of {some(recordings)}: a close-up is cropped from a video's pictures, and these "
+              "are recordings. Add the videos they came from instead.", file=sys.stderr)
 
 
 def cmd_actions(args) -> int:

@@ -107,7 +107,8 @@ def test_actions_add_close_ups_learns_each_video_twice(tmp_path, drink_clip, pos
     rec = virtual_actor.recording("grasp-to-mouth", 3).save(tmp_path / "drink")
     assert main(["actions", "add", "drink", "--goal-directed", "--close-ups", "--library", str(lib_dir),
                  str(drink_clip), str(rec)]) == 0
-    assert "is a recording" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "Close-ups learnt from 1 of 1 videos" in err and "are recordings" in err
     whole, close, recorded = Library(lib_dir)["drink"].recordings()
     assert close.source.endswith("(close-up)") and close.seen.mean() > 0.9
     # The picture ends above the hips, so the pose model sees them far less than on the whole body.

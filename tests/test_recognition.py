@@ -42,7 +42,7 @@ def judge(model, clips):
 
 
 def test_unseen_people_with_a_full_library(biisc_library, biisc_clips):
-    model = recogniser.fit(biisc_library)
+    model = recogniser.fit_library(biisc_library)  # learnt once for this test and the close-up one
     acc, bal, early = judge(model, [c for c in biisc_clips if c["subject"] > 5])
     print(f"8-way {acc:.3f}, goal vs meaningless {bal:.3f}, decided at {early:.2f}")
     assert acc >= 0.80       # issue target 0.80: met (measured 0.812)
@@ -87,7 +87,7 @@ def test_close_ups_teach_it_visitors_standing_close(tmp_path, biisc_clips, biisc
     assert len(kept) >= 0.95 * len(standing)
     recs = extract_many([c["path"] for c, _ in kept], pose_model, crops=[k for _, k in kept])
     close = [{**c, "rec": r} for (c, _), r in zip(kept, recs, strict=True)]
-    whole_acc, whole_bal, _ = judge(recogniser.fit(biisc_library), close)
+    whole_acc, whole_bal, _ = judge(recogniser.fit_library(biisc_library), close)
     model = recogniser.fit(build_library(tmp_path, biisc_clips, close_ups=True))
     acc, bal, _ = judge(model, close)
     all_acc, all_bal, _ = judge(model, [c for c in biisc_clips if c["subject"] > 5])
