@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from . import config, pose_models
 from .errors import DemoError
+from .http_handler import RequestHandler
 from .server import create_app
 from .sources import CameraSource, ReplaySource, Source, VideoSource
 
@@ -65,7 +66,7 @@ def run_server(args: argparse.Namespace) -> int:
     print(f"Mirror is running: open {scheme}://{args.host}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
     try:
         socketio.run(app, host=args.host, port=args.port, ssl_context=tls,
-                     allow_unsafe_werkzeug=True, log_output=False)
+                     allow_unsafe_werkzeug=True, log_output=False, request_handler=RequestHandler)
     finally:
         hub.stop_all()
     return 0

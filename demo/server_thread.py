@@ -11,10 +11,12 @@ import threading
 from flask import Flask
 from werkzeug.serving import make_server
 
+from .http_handler import RequestHandler
+
 
 class ServerThread:
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.server = make_server(host, port, app, threaded=True)
+        self.server = make_server(host, port, app, threaded=True, request_handler=RequestHandler)
         self.host = host
         self.port = self.server.server_port
         self.thread = threading.Thread(target=self.server.serve_forever, name="http", daemon=True)

@@ -163,6 +163,24 @@ def test_disconnect_mid_stream_stops_that_stream_only(server, drink_jpegs):
     assert wait_for(lambda: any(s["frame_id"] == 2 for s in b.states), 10)
 
 
+def test_leaving_visitors_leave_no_errors_in_the_log(server, drink_jpegs, caplog):
+    """A closed websocket's last frames are not read as a broken HTTP request (werkzeug's
+    "code 400, Bad HTTP/0.9 request" for every visitor who left)."""
+    import logging
+
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    _, hub, connect = server
+    for _ in range(3):
+        c = connect()
+        c.send(drink_jpegs[0], 1)
+        assert wait_for(lambda c=c: c.states, 10)
+        c.close()
+        assert wait_for(lambda: not hub.streams, 5)
+    time.sleep(0.3)  # what the server read after the last close
+    bad = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR or " 400 " in r.getMessage()]
+    assert not bad, bad
+
+
 def test_no_files_are_written_while_serving(server, drink_jpegs, tmp_path):
     # Privacy: a session streams frames and leaves nothing on disk.
     root = config.ROOT

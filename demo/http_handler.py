@@ -1,0 +1,20 @@
+"""The werkzeug request handler both servers use (`python -m demo`, and ServerThread).
+
+A websocket session takes the raw socket over from werkzeug. When it ends,
+werkzeug's keep-alive loop would read on from that socket and take the
+client's last websocket frames (its close frame, a frame still in flight)
+for a new HTTP request, logging "code 400, message Bad HTTP/0.9 request"
+for every visitor who leaves. This handler ends the connection instead.
+It changes nothing else about how requests are served.
+"""
+
+from __future__ import annotations
+
+from werkzeug.serving import WSGIRequestHandler
+
+
+class RequestHandler(WSGIRequestHandler):
+    def run_wsgi(self) -> None:
+        super().run_wsgi()
+        if self.headers.get("Upgrade", "").lower() == "websocket":
+            self.close_connection = True  # what follows on this socket is websocket, not HTTP
