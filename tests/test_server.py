@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -166,8 +167,6 @@ def test_disconnect_mid_stream_stops_that_stream_only(server, drink_jpegs):
 def test_leaving_visitors_leave_no_errors_in_the_log(server, drink_jpegs, caplog):
     """A closed websocket's last frames are not read as a broken HTTP request (werkzeug's
     "code 400, Bad HTTP/0.9 request" for every visitor who left)."""
-    import logging
-
     caplog.set_level(logging.INFO, logger="werkzeug")
     _, hub, connect = server
     for _ in range(3):
