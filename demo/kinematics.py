@@ -25,7 +25,9 @@ _UP, _OUT, _NOSE, _MOUTH, _EAR, _ABOVE, _ELBOW, _COS, _REACH, _SPEED, _VY = rang
 _SLOW = 0.6      # torso lengths per second: the hand is "still" below this
 _NEAR_FACE = 0.6  # torso lengths from the nose, mouth or an ear
 _AWAY = 0.55      # hand at least this far from its own shoulder... raised or held out
-_CONTACT = 0.35   # torso lengths: the hand touches the face (drinking, phoning, wiping, scratching)
+_CONTACT = 0.3    # torso lengths: the hand touches the face (drinking, phoning, wiping, scratching)
+# 0.3, not 0.35: many people wave with the hand about 0.35-0.4 torso beside the face, which 0.35
+# counted as touching it. Measured on both halves of BIISC (docs/recognition.md, step 5).
 
 
 _BOX3 = np.ones(3) / 3

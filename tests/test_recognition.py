@@ -47,7 +47,7 @@ def test_unseen_people_with_a_full_library(biisc_library, biisc_clips):
     print(f"8-way {acc:.3f}, goal vs meaningless {bal:.3f}, decided at {early:.2f}")
     assert acc >= 0.80       # issue target 0.80: met (measured 0.812)
     assert bal >= 0.94       # issue target 0.93: met (measured 0.946)
-    assert early <= 0.5      # issue target 0.5: met (measured 0.44)
+    assert early <= 0.5      # issue target 0.5: met (measured 0.45)
 
 
 def test_unseen_people_from_five_examples_per_class(tmp_path, biisc_clips):
@@ -65,15 +65,15 @@ def test_unseen_people_from_five_examples_per_class(tmp_path, biisc_clips):
         scores.append((acc, bal))
     acc, bal = np.mean(scores, axis=0)
     print(f"5 per class, mean of {FIVE_SHOT_DRAWS} draws: 8-way {acc:.3f}, goal vs meaningless {bal:.3f}")
-    assert acc >= 0.55       # issue target 0.55: met on average (measured 0.568)
-    assert bal >= 0.83       # issue target 0.88: not met yet (measured 0.850)
+    assert acc >= 0.55       # issue target 0.55: met on average (measured 0.567)
+    assert bal >= 0.84       # issue target 0.88: not met yet (measured 0.854)
 
 
 def test_shipped_library_judges_real_people(biisc_clips):
     model = recogniser.fit(Library())
     _, bal, _ = judge(model, [c for c in biisc_clips if c["action"] in GOAL])
     print(f"shipped library, goal vs meaningless on BIISC: {bal:.3f}")
-    assert bal >= 0.80       # issue target 0.85: not met yet (measured 0.817)
+    assert bal >= 0.82       # issue target 0.85: not met yet (measured 0.831)
 
 
 def test_close_ups_teach_it_visitors_standing_close(tmp_path, biisc_clips, biisc_library, pose_model):
