@@ -27,7 +27,7 @@ _NEAR_FACE = 0.6  # torso lengths from the nose, mouth or an ear
 _AWAY = 0.55      # hand at least this far from its own shoulder... raised or held out
 _CONTACT = 0.3    # torso lengths: the hand touches the face (drinking, phoning, wiping, scratching)
 # 0.3, not 0.35: many people wave with the hand about 0.35-0.4 torso beside the face, which 0.35
-# counted as touching it. Measured on both halves of BIISC (docs/recognition.md, step 5).
+# counted as touching it. Measured on both halves of BIISC (docs/recognition.md, "The two open targets").
 
 
 _BOX3 = np.ones(3) / 3
