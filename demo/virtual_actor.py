@@ -1,10 +1,12 @@
 """The virtual actor: natural landmark sequences of arm actions, made from scratch.
 
-A standing body of varied size and handedness moves its hands along
+A standing or walking body of varied size and handedness moves its hands along
 minimum-jerk paths (Flash & Hogan 1985: bell-shaped speed profiles) between
 targets on the body (mouth, ear) and in the world (a cup, a place, a point
 far away); meaningless movements are cyclic (circles, waving) or wander
-without settling. Elbows follow by two-link inverse kinematics. The result
+without settling. Elbows follow by two-link inverse kinematics. A walking
+body (`Gait`) steps forward while it acts: legs swing, the pelvis bobs and
+a hand at rest swings with the opposite leg. The result
 is 3D points in MediaPipe's layout, filmed by demo/virtual_camera.py from a
 random viewpoint with landmark jitter. It makes the shipped examples, and
 later the model's own actions and the kiosk's attract loop. It must not
@@ -14,7 +16,7 @@ read or write files.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -127,6 +129,28 @@ class HandPath:
         return pts[:n]
 
 
+class BothHands:
+    """The two hands doing one thing together (a mug held in both): the acting
+    hand's moves, with the other hand `gap` beside it, in step."""
+
+    def __init__(self, a: HandPath, b: HandPath, gap: np.ndarray) -> None:
+        self.a, self.b, self.gap = a, b, gap
+
+    def mark(self, name: str) -> BothHands:
+        self.a.mark(name)
+        return self
+
+    def move(self, to: np.ndarray, seconds: float) -> BothHands:
+        self.a.move(to, seconds)
+        self.b.move(np.asarray(to) + self.gap, seconds)
+        return self
+
+    def hold(self, seconds: float) -> BothHands:
+        self.a.hold(seconds)
+        self.b.hold(seconds)
+        return self
+
+
 def solve_arm(shoulder: np.ndarray, hand: np.ndarray, upper: float, fore: float,
               pole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Elbow and wrist for a hand target (two-link IK; the elbow bends towards `pole`)."""
@@ -144,14 +168,89 @@ def solve_arm(shoulder: np.ndarray, hand: np.ndarray, upper: float, fore: float,
     return shoulder + a * axis + r * perp, wrist
 
 
-def _pose_sequence(body: Body, hands: dict[str, np.ndarray], rng: np.random.Generator) -> np.ndarray:
+@dataclass(frozen=True)
+class Gait:
+    """How a walking body walks. Real walkers step at about one gait cycle (two steps) a
+    second; people acting while they walk, as in BIISC's clips, walk slowly."""
+
+    speed: float = 0.8       # metres per second, forwards
+    cadence: float = 0.9     # gait cycles per second
+    arm_swing: float = 0.12  # metres a hand at rest swings forwards and back
+    phase: float = 0.0
+    lead_in: float = 1.0     # seconds walked before acting...
+    lead_out: float = 1.0    # ...and after
+
+    def cycle(self, t: np.ndarray) -> np.ndarray:
+        return 2 * np.pi * self.cadence * t + self.phase
+
+    def distance(self, seconds: float) -> float:
+        return self.speed * seconds
+
+
+def random_gait(rng: np.random.Generator) -> Gait:
+    return Gait(speed=rng.uniform(0.4, 1.0), cadence=rng.uniform(0.75, 1.0),
+                arm_swing=rng.uniform(0.06, 0.16), phase=rng.uniform(0, 2 * np.pi),
+                lead_in=rng.uniform(0.5, 1.5), lead_out=rng.uniform(0.5, 1.5))
+
+
+_SWING_NEAR = 0.15  # metres: a hand this close to its rest position swings with the walk
+
+
+def _swing_hands(body: Body, hands: dict[str, np.ndarray], gait: Gait) -> None:
+    """A hand hanging at rest swings with the opposite leg; one that acts does not.
+
+    Weighted by how near the hand is to rest, so the swing fades smoothly as a hand
+    leaves to act and returns when it comes back down."""
+    n = len(next(iter(hands.values())))
+    phase = gait.cycle(np.arange(n) / FPS)
+    for side, s in (("left", 1), ("right", -1)):
+        rest = body.rest_hand(side)
+        near = np.clip(1 - np.linalg.norm(hands[side] - rest, axis=1) / _SWING_NEAR, 0, 1)
+        # The left leg leads with sin(phase) > 0, and the left arm then swings back.
+        hands[side] = hands[side] - (near * s * gait.arm_swing * np.sin(phase))[:, None] * FWD
+
+
+def _walk(body: Body, pts: np.ndarray, gait: Gait) -> None:
+    """Step forwards: the legs swing, the pelvis bobs and sways, the body moves on."""
+    n = len(pts)
+    t = np.arange(n) / FPS
+    phase = gait.cycle(t)
+    # Half the step length either side of the hips: a stance foot then moves back
+    # under the body at about the walking speed, as a planted foot must.
+    reach = gait.speed / (2 * np.pi * gait.cadence)
+    thigh, shin = 0.245 * body.height, 0.24 * body.height
+    for side, s in (("left", 1), ("right", -1)):
+        forward = s * reach * np.sin(phase)
+        lift = 0.06 * body.height * np.maximum(0.0, s * np.cos(phase)) ** 2  # the foot swinging forwards
+        step = forward[:, None] * FWD + lift[:, None] * UP
+        for part in ("ankle", "heel", "foot_index"):
+            pts[:, INDEX[f"{side}_{part}"]] += step
+        hip, ankle = pts[:, INDEX[f"{side}_hip"]], pts[:, INDEX[f"{side}_ankle"]]
+        knee, reached = solve_arm(hip, ankle, thigh, shin, FWD + 0.2 * UP)
+        pts[:, INDEX[f"{side}_knee"]] = knee
+        short = reached - ankle  # a foot beyond the leg's length comes in with it
+        for part in ("ankle", "heel", "foot_index"):
+            pts[:, INDEX[f"{side}_{part}"]] += short
+    # Lowest as both feet are down (twice a cycle), swaying over the foot in stance.
+    bob = 0.012 * body.height * np.cos(2 * phase)
+    sway = 0.02 * np.sin(phase)
+    above = pts[..., 1] > 0.3 * body.height  # the body above the knees rides on the hips
+    pts += np.where(above[..., None], (bob[:, None] * UP + sway[:, None] * LEFT)[:, None, :], 0.0)
+    pts += (gait.speed * t)[:, None, None] * FWD
+
+
+def _pose_sequence(body: Body, hands: dict[str, np.ndarray], rng: np.random.Generator,
+                   gait: Gait | None = None) -> np.ndarray:
     n = len(next(iter(hands.values())))
     base = body.base_points()
     pts = np.repeat(base[None], n, axis=0)
-    # A little postural sway, as nobody stands perfectly still.
     t = np.arange(n) / FPS
-    sway = (0.008 * np.sin(2 * np.pi * 0.23 * t + rng.uniform(0, 6)))[:, None] * LEFT
-    pts += sway[:, None, :] * (pts[..., 1:2] / body.height)
+    if gait is not None:
+        _swing_hands(body, hands, gait)
+    else:
+        # A little postural sway, as nobody stands perfectly still.
+        sway = (0.008 * np.sin(2 * np.pi * 0.23 * t + rng.uniform(0, 6)))[:, None] * LEFT
+        pts += sway[:, None, :] * (pts[..., 1:2] / body.height)
     for side, s in (("left", 1), ("right", -1)):
         shoulder = pts[:, INDEX[f"{side}_shoulder"]]
         hand = hands[side]
@@ -167,6 +266,8 @@ def _pose_sequence(body: Body, hands: dict[str, np.ndarray], rng: np.random.Gene
         pts[:, INDEX[f"{side}_index"]] = wrist + hl * fore + 0.01 * across * s
         pts[:, INDEX[f"{side}_pinky"]] = wrist + 0.8 * hl * fore - 0.025 * across * s
         pts[:, INDEX[f"{side}_thumb"]] = wrist + 0.45 * hl * fore + 0.03 * across * s
+    if gait is not None:
+        _walk(body, pts, gait)
     return pts
 
 
@@ -194,6 +295,12 @@ def _speed(rng) -> float:
     return rng.uniform(0.75, 1.3)
 
 
+# People often drink from a mug held in both hands: in BIISC a third of the drinks (and two
+# thirds of the face wipes) raise both hands. A virtual actor that always drank with one
+# hand taught the movement model that two raised hands mean an aimless movement.
+BOTH_HANDS = 0.35  # the share of drinks taken in both hands
+
+
 def reach_to_grasp(a: HandPath, b: HandPath, body: Body, side: str, rng) -> None:
     k = _speed(rng)
     cup = _object(body, side, rng)
@@ -202,12 +309,23 @@ def reach_to_grasp(a: HandPath, b: HandPath, body: Body, side: str, rng) -> None
     a.move(cup + np.array([0.0, 0.03, -0.08]) * body.height, 0.6 * k).hold(rng.uniform(0.4, 0.8))
 
 
+def _mug(a: HandPath, b: HandPath, side: str, rng) -> tuple[HandPath | BothHands, float, np.ndarray]:
+    """The hand or hands that take the mug: (hands, how much nearer the body's midline the
+    mug is, where the acting hand holds it from the mug's centre)."""
+    if rng.random() >= BOTH_HANDS:
+        return a, 0.0, np.zeros(3)
+    s = 1 if side == "left" else -1
+    width = rng.uniform(0.1, 0.16)  # between the two hands
+    return BothHands(a, b, -s * width * LEFT), -0.11, s * width / 2 * LEFT
+
+
 def grasp_to_mouth(a, b, body, side, rng) -> None:
     k = _speed(rng)
-    cup = _object(body, side, rng)
-    a.hold(rng.uniform(0.2, 0.5)).move(cup, 0.8 * k).mark("grasp").hold(0.3 * k)
-    a.move(_face(body, "mouth", side), 0.8 * k).mark("goal").hold(rng.uniform(0.6, 1.4)).move(cup, 0.7 * k)
-    a.hold(0.2)
+    hands, inward, grip = _mug(a, b, side, rng)
+    cup = _object(body, side, rng, lateral=inward) + grip
+    hands.hold(rng.uniform(0.2, 0.5)).move(cup, 0.8 * k).mark("grasp").hold(0.3 * k)
+    hands.move(_face(body, "mouth", side) + grip, 0.8 * k).mark("goal").hold(rng.uniform(0.6, 1.4))
+    hands.move(cup, 0.7 * k).hold(0.2)
 
 
 def grasp_to_place(a, b, body, side, rng) -> None:
@@ -349,13 +467,14 @@ def random_camera(rng: np.random.Generator, fps_noise: float = 0.003) -> Camera:
                   noise=rng.uniform(0.5, 1.5) * fps_noise, seed=int(rng.integers(1 << 30)))
 
 
-def perform(action: str, rng: np.random.Generator, body: Body | None = None) -> np.ndarray:
-    """(N, 33, 3) world points at FPS for one performance of `action`."""
-    return perform_marked(action, rng, body)[0]
+def perform(action: str, rng: np.random.Generator, body: Body | None = None,
+            gait: Gait | None = None) -> np.ndarray:
+    """(N, 33, 3) world points at FPS for one performance of `action` (walking with `gait`)."""
+    return perform_marked(action, rng, body, gait)[0]
 
 
-def perform_marked(action: str, rng: np.random.Generator,
-                   body: Body | None = None) -> tuple[np.ndarray, dict[str, float]]:
+def perform_marked(action: str, rng: np.random.Generator, body: Body | None = None,
+                   gait: Gait | None = None) -> tuple[np.ndarray, dict[str, float]]:
     """perform(), and the acting hand's named moments in seconds ("grasp", "goal"...)."""
     if action not in SCRIPTS:
         raise KeyError(f"the virtual actor cannot perform {action!r}; it knows {', '.join(SCRIPTS)}")
@@ -364,25 +483,38 @@ def perform_marked(action: str, rng: np.random.Generator,
     other = "left" if side == "right" else "right"
     a = HandPath(body.rest_hand(side), rng)
     b = HandPath(body.rest_hand(other), rng)
+    if gait is not None:  # a walker comes walking and walks on
+        a.hold(gait.lead_in)
+        b.hold(gait.lead_in)
     SCRIPTS[action](a, b, body, side, rng)
-    a.hold(rng.uniform(0.2, 0.5))
+    a.hold(rng.uniform(0.2, 0.5) + (gait.lead_out if gait is not None else 0.0))
     n = max(len(a.points), len(b.points))
     b.hold(max(0.0, (n - len(b.points)) / FPS) + 0.01)
-    return _pose_sequence(body, {side: a.array(n), other: b.array(n)}, rng), dict(a.marks)
+    return _pose_sequence(body, {side: a.array(n), other: b.array(n)}, rng, gait), dict(a.marks)
 
 
-def recording(action: str, seed: int, fps: float = 15.0) -> Recording:
+def recording(action: str, seed: int, fps: float = 15.0, walking: bool = False) -> Recording:
     """One filmed performance, as a landmark recording."""
-    return marked_recording(action, seed, fps)[0]
+    return marked_recording(action, seed, fps, walking)[0]
 
 
-def marked_recording(action: str, seed: int, fps: float = 15.0) -> tuple[Recording, dict[str, float]]:
+_NEAREST = 2.0  # metres: a walker coming towards the camera is filmed no closer than this
+
+
+def marked_recording(action: str, seed: int, fps: float = 15.0,
+                     walking: bool = False) -> tuple[Recording, dict[str, float]]:
     """recording(), and the acting hand's named moments in the recording's time."""
     rng = np.random.default_rng(seed)
-    points, marks = perform_marked(action, rng)
+    # Its own draws, so that a standing performance of a seed stays what it was.
+    gait = random_gait(np.random.default_rng([seed, 1])) if walking else None
+    points, marks = perform_marked(action, rng, gait=gait)
     cam = random_camera(rng)
+    if gait is not None:  # the camera looks at the middle of the walk; keep the walker in front of it
+        half = gait.distance(len(points) / FPS) / 2 * abs(np.cos(np.radians(cam.yaw_deg)))
+        cam = replace(cam, distance=max(cam.distance, _NEAREST + half))
     t, lm, world = film_points(points, FPS, cam, fps)
+    how = ", walking" if walking else ""
     return Recording(t=t, landmarks=lm, world=world, fps=FPS / max(1, int(round(FPS / fps))),
-                     source=f"virtual actor: {action}, seed {seed}", image_size=(cam.width, cam.height_px),
+                     source=f"virtual actor: {action}{how}, seed {seed}", image_size=(cam.width, cam.height_px),
                      pose_model=POSE_MODEL, label=action,
                      attribution="Generated by Mirror's virtual actor (demo/virtual_actor.py)."), marks

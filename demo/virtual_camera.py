@@ -88,7 +88,9 @@ def film_points(points: np.ndarray, points_fps: float, cam: Camera,
     step = max(1, int(round(points_fps / fps)))
     pts = points[::step]
     n = pts.shape[0]
-    hips0 = (pts[0, INDEX["left_hip"]] + pts[0, INDEX["right_hip"]]) / 2
+    # The camera looks at the middle of the person's path: where a standing person stands,
+    # half way along a walk.
+    hips0 = (pts[[0, -1], INDEX["left_hip"]] + pts[[0, -1], INDEX["right_hip"]]).mean(axis=0) / 2
     # The person's facing at the start (horizontal), from the hip line: left x up.
     across = pts[0, INDEX["left_hip"]] - pts[0, INDEX["right_hip"]]
     facing = np.cross(across, [0.0, 1.0, 0.0])
