@@ -191,10 +191,23 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
                         "Each class needs example recordings in which a person is seen.")
     net = classifier.fit_net(np.array(xs), np.array(ys), len(classes), hidden=HIDDEN, l2=L2,
                              sample_weight=np.array(ws))
-    goal = classifier.fit(np.array(kins), np.array(goals), 2, l2=1e-1)
+    goal = classifier.fit(np.array(kins), np.array(goals), 2, l2=1e-1, sample_weight=_balanced(np.array(goals)))
     stored = [Example(name, label, (d - net.mean) / net.scale) for name, label, d in whole]
     weight = CLASS_WEIGHT_SYNTHETIC + (CLASS_WEIGHT_REAL - CLASS_WEIGHT_SYNTHETIC) * real / max(1, filmed)
     return Model([_info(c) for c in classes], net, goal, stored, weight)
+
+
+def _balanced(labels: np.ndarray) -> np.ndarray | None:
+    """Weights under which goal-directed and meaningless windows count the same in all.
+
+    Otherwise the movement model's prior would be the library's mix of classes: the
+    shipped library has five goal-directed classes and three others, and judged real
+    people's movements aimed too readily (waves and stretches). Measured in
+    docs/recognition.md ("A balanced movement model")."""
+    share = float(labels.mean()) if len(labels) else 0.0
+    if not 0.0 < share < 1.0:
+        return None
+    return np.where(labels == 1, 0.5 / share, 0.5 / (1.0 - share))
 
 
 _FITTED: dict[tuple, Model] = {}

@@ -73,7 +73,7 @@ def test_shipped_library_judges_real_people(biisc_clips):
     model = recogniser.fit(Library())
     _, bal, _ = judge(model, [c for c in biisc_clips if c["action"] in GOAL])
     print(f"shipped library, goal vs meaningless on BIISC: {bal:.3f}")
-    assert bal >= 0.82       # issue target 0.85: not met yet (measured 0.831)
+    assert bal >= 0.85       # issue target 0.85: met (measured 0.873; 0.825 / 0.879 built with seeds 8 / 9)
 
 
 def test_close_ups_teach_it_visitors_standing_close(tmp_path, biisc_clips, biisc_library, pose_model):
@@ -124,6 +124,65 @@ def test_grasp_to_mouth_and_to_place_part_before_the_end():
                 decided.append(res.decided_at)
     assert right >= 16
     assert np.median(decided) < 0.8
+
+
+def test_the_virtual_actor_walks_while_it_acts():
+    """A walker's hips travel, its feet take turns in front and a hand at rest swings with
+    them; what the acting hand does is still recognised."""
+    standing, walking = (virtual_actor.recording("hand-to-ear", 7, walking=w) for w in (False, True))
+    at = landmarks.INDEX
+    for rec, moves in ((standing, False), (walking, True)):
+        xy = rec.landmarks[:, [at["left_hip"], at["right_hip"]], :2].mean(axis=1)
+        torso = np.linalg.norm(rec.landmarks[:, at["left_shoulder"], :2] - xy, axis=1)
+        travelled = np.abs(xy[-1] - xy[0]).max() + abs(np.log(torso[-1] / torso[0]))  # across, or nearer
+        feet = rec.world[:, at["left_ankle"], :3] - rec.world[:, at["right_ankle"], :3]
+        stride = np.ptp(np.linalg.norm(feet, axis=1))
+        assert (travelled > 0.2, stride > 0.15) == (moves, moves), (rec.source, travelled, stride)
+    other = "left" if virtual_actor.random_body(np.random.default_rng(7)).handed == "right" else "right"
+    hand = [rec.world[:, at[f"{other}_wrist"], :3] - rec.world[:, at[f"{other}_shoulder"], :3]
+            for rec in (standing, walking)]
+    sway = [np.ptp(h, axis=0).max() for h in hand]
+    assert sway[1] > 2 * sway[0] and sway[1] > 0.08
+    from demo.default_library import DEFAULTS
+
+    model = recogniser.fit(Library())
+    right = total = 0
+    for d in DEFAULTS:
+        for script, _ in d.scripts:
+            for seed in range(3000, 3004):  # performances the library has never seen
+                rec = virtual_actor.recording(script, seed, walking=d.cls.kind != "idle")
+                right += recogniser.classify_recording(model, rec).label == d.cls.name
+                total += 1
+    print(f"{right} of {total} walked performances recognised")
+    assert right >= 0.9 * total  # measured 38 of 40
+
+
+def test_the_virtual_actor_sometimes_drinks_from_a_mug_in_both_hands():
+    """As people do (a third of BIISC's drinks raise both hands): both wrists at the mouth."""
+    both = 0
+    for seed in range(40):
+        points, marks = virtual_actor.perform_marked("grasp-to-mouth", np.random.default_rng(seed))
+        at_mouth = points[int(marks["goal"] * virtual_actor.FPS)]
+        mouth = at_mouth[[landmarks.INDEX["mouth_left"], landmarks.INDEX["mouth_right"]]].mean(axis=0)
+        near = [np.linalg.norm(at_mouth[landmarks.INDEX[f"{s}_wrist"]] - mouth) < 0.25 for s in ("left", "right")]
+        assert any(near)
+        both += all(near)
+    assert 6 <= both <= 22  # about BOTH_HANDS["grasp-to-mouth"] of 40
+
+
+def test_the_movement_model_is_not_swayed_by_how_many_examples_are_goal_directed():
+    """Its prior is not the library's mix: three times the goal-directed examples (the same
+    ones again) leave its judgement of every movement as it was."""
+    from demo.actions import ActionClass
+
+    classes = [ActionClass("grasp-to-mouth", "Drink", "x", True, "the mouth", "#000000"),
+               ActionClass("arm-circles", "Circles", "x", False, None, "#000000")]
+    once = {c.name: [virtual_actor.recording(c.name, 70 + i) for i in range(4)] for c in classes}
+    thrice = {**once, "grasp-to-mouth": once["grasp-to-mouth"] * 3}
+    probe = np.array([recogniser.summarise(recogniser.movement_windows(r)[-4][0], r.fps)[1]
+                      for r in (virtual_actor.recording(a, 90) for a in ("hand-to-ear", "waving", "point"))])
+    p_once, p_thrice = (recogniser.fit(classes, ex).goal_model.proba(probe)[:, 1] for ex in (once, thrice))
+    np.testing.assert_allclose(p_thrice, p_once, atol=0.02)
 
 
 def _mirror(pose: Pose) -> Pose:
@@ -321,7 +380,7 @@ def test_belief_accumulates_within_a_movement_and_starts_afresh_with_the_next():
     r = recogniser.Recogniser(model)
     names = model.names
     prev, onsets, smoothed = None, set(), 0
-    rec = virtual_actor.recording("grasp-to-mouth", 77, fps=30)
+    rec = virtual_actor.recording("grasp-to-place", 77, fps=30)  # ends with the hand back at rest
     poses = list(rec.poses())
     for pose in poses + [replace(p, t=p.t + rec.duration + 2.0) for p in poses]:  # two movements
         out = r.update(pose)
