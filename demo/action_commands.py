@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from . import close_up, pose_models, recogniser
+from . import close_up, config, movement_model, pose_models, recogniser
 from .actions import ActionFileError, Library, class_for
 from .evaluation import Item, plot, summarise
 from .recording import SUFFIX, Recording, load
@@ -90,6 +90,11 @@ def cmd_actions(args) -> int:
 
         lib = build(lib.root, args.hdm05)
         print(f"rebuilt {len(lib)} classes in {lib.root}")
+        if lib.root.resolve() == config.ACTIONS_DIR.resolve():
+            # Every library's movement model is learnt from the shipped examples (demo/movement_model.py).
+            model = recogniser.fit(lib, own_movement_model=True)
+            path = movement_model.save(model.goal_model, sum(len(c.examples) for c in lib))
+            print(f"learnt the movement model from them: {path}")
         return 0
     if args.action_cmd == "import":
         names = lib.import_pack(args.pack, replace=args.replace)

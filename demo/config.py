@@ -18,6 +18,8 @@ MODELS_DIR = ROOT / "models"
 POSE_DIR = Path(os.environ.get("MIRROR_POSE_DIR", MODELS_DIR / "pose"))
 RECORDINGS_DIR = MODELS_DIR / "recordings"
 ACTIONS_DIR = MODELS_DIR / "actions"
+# What an aimed movement looks like, learnt from the shipped library (demo/movement_model.py).
+MOVEMENT_MODEL = MODELS_DIR / "movement-model.json"
 # Landmarks extracted from videos are cached here, keyed by the video's and the
 # pose model's hashes, so evaluation and tests do not re-run pose. Outside the
 # repository on purpose: landmarks of research-only footage must not be committed.

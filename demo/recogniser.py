@@ -6,10 +6,12 @@ now, by demo/descriptor.py; a one-hidden-layer network (demo/classifier.py)
 trained on the library's examples, and on their beginnings so that it can
 guess early, gives a probability for every class. Goal-directedness mixes
 the probability of goal-directed classes with kinematic evidence
-(demo/kinematics.py) weighed by a second small model trained on the same
-examples, so a movement unlike any class can still be judged aimed or
-aimless. Training takes seconds and no deep network. This module learns
-and infers; it does not read files (demo/actions.py) or send anything.
+(demo/kinematics.py) weighed by a second small model, learnt from the
+library's examples and blended with one learnt from the shipped library
+(demo/movement_model.py), so a movement unlike any class can still be
+judged aimed or aimless. Training
+takes seconds and no deep network. This module learns and infers; it does
+not read files (demo/actions.py, demo/movement_model.py) or send anything.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import classifier, descriptor, kinematics, virtual_camera
+from . import classifier, config, descriptor, kinematics, movement_model, virtual_camera
 from .actions import ActionClass, Library
 from .errors import DemoError
 from .features import N_FEATURES, FeatureExtractor, FeatureFrame, sequence
@@ -76,7 +78,7 @@ class ClassInfo:
 class Model:
     classes: list[ClassInfo]
     class_model: classifier.ShallowNet
-    goal_model: classifier.Softmax  # two classes: meaningless, goal-directed
+    goal_model: classifier.Softmax | movement_model.Blend  # two classes: meaningless, goal-directed
     examples: list[Example] = field(default_factory=list)  # for "why": each example's whole movement
     class_weight: float = CLASS_WEIGHT_REAL  # how much the classes count in goal_score
 
@@ -161,8 +163,12 @@ def movement_windows(rec: Recording) -> list[tuple[np.ndarray, float, bool]]:
     return out
 
 
-def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording]] | None = None) -> Model:
-    """Train on every example of every class."""
+def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording]] | None = None,
+        own_movement_model: bool = False) -> Model:
+    """Train on every example of every class.
+
+    The movement (goal) model is learnt from these examples and blended with the built-in
+    one (demo/movement_model.py); with `own_movement_model` it is theirs alone."""
     classes = list(library)
     if len(classes) < 2:
         raise DemoError("The recogniser needs at least two action classes.",
@@ -191,23 +197,11 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
                         "Each class needs example recordings in which a person is seen.")
     net = classifier.fit_net(np.array(xs), np.array(ys), len(classes), hidden=HIDDEN, l2=L2,
                              sample_weight=np.array(ws))
-    goal = classifier.fit(np.array(kins), np.array(goals), 2, l2=1e-1, sample_weight=_balanced(np.array(goals)))
+    goal = (movement_model.learn(np.array(kins), np.array(goals)) if own_movement_model
+            else movement_model.for_library(np.array(kins), np.array(goals), filmed))
     stored = [Example(name, label, (d - net.mean) / net.scale) for name, label, d in whole]
     weight = CLASS_WEIGHT_SYNTHETIC + (CLASS_WEIGHT_REAL - CLASS_WEIGHT_SYNTHETIC) * real / max(1, filmed)
     return Model([_info(c) for c in classes], net, goal, stored, weight)
-
-
-def _balanced(labels: np.ndarray) -> np.ndarray | None:
-    """Weights under which goal-directed and meaningless windows count the same in all.
-
-    Otherwise the movement model's prior would be the library's mix of classes: the
-    shipped library has five goal-directed classes and three others, and judged real
-    people's movements aimed too readily (waves and stretches). Measured in
-    docs/recognition.md ("A balanced movement model")."""
-    share = float(labels.mean()) if len(labels) else 0.0
-    if not 0.0 < share < 1.0:
-        return None
-    return np.where(labels == 1, 0.5 / share, 0.5 / (1.0 - share))
 
 
 _FITTED: dict[tuple, Model] = {}
@@ -220,8 +214,10 @@ def fit_library(library: Library) -> Model:
 
     Every server started in one process (a restarted hub, a test suite's dozens) learns the same
     files once instead of each time (3.5 s for the shipped library). A fitted model is never
-    changed afterwards, so sharing it is safe; a changed, added or removed file is a new key."""
+    changed afterwards, so sharing it is safe; a changed, added or removed file (the built-in
+    movement model's too) is a new key."""
     files = sorted(p for p in library.root.rglob("*") if p.is_file()) if library.root.is_dir() else []
+    files += [p for p in (config.MOVEMENT_MODEL,) if p.is_file()]
     key = (str(library.root.resolve()),
            tuple((str(p), st.st_size, st.st_mtime_ns) for p, st in ((p, p.stat()) for p in files)))
     with _FITTED_LOCK:

@@ -46,7 +46,7 @@ def test_unseen_people_with_a_full_library(biisc_library, biisc_clips):
     acc, bal, early = judge(model, [c for c in biisc_clips if c["subject"] > 5])
     print(f"8-way {acc:.3f}, goal vs meaningless {bal:.3f}, decided at {early:.2f}")
     assert acc >= 0.80       # issue target 0.80: met (measured 0.812)
-    assert bal >= 0.94       # issue target 0.93: met (measured 0.946)
+    assert bal >= 0.95       # issue target 0.93: met (measured 0.958)
     assert early <= 0.5      # issue target 0.5: met (measured 0.45)
 
 
@@ -66,7 +66,7 @@ def test_unseen_people_from_five_examples_per_class(tmp_path, biisc_clips):
     acc, bal = np.mean(scores, axis=0)
     print(f"5 per class, mean of {FIVE_SHOT_DRAWS} draws: 8-way {acc:.3f}, goal vs meaningless {bal:.3f}")
     assert acc >= 0.55       # issue target 0.55: met on average (measured 0.567)
-    assert bal >= 0.84       # issue target 0.88: not met yet (measured 0.854)
+    assert bal >= 0.88       # issue target 0.88: met on average (measured 0.901)
 
 
 def test_shipped_library_judges_real_people(biisc_clips):
@@ -93,9 +93,9 @@ def test_close_ups_teach_it_visitors_standing_close(tmp_path, biisc_clips, biisc
     all_acc, all_bal, _ = judge(model, [c for c in biisc_clips if c["subject"] > 5])
     print(f"close-ups: learnt from whole bodies 8-way {whole_acc:.3f}, goal {whole_bal:.3f}; "
           f"with close-ups {acc:.3f}, {bal:.3f}; every S006-S010 clip {all_acc:.3f}, {all_bal:.3f}")
-    assert acc >= 0.78 and bal >= 0.91  # measured 0.815 / 0.932
+    assert acc >= 0.78 and bal >= 0.92  # measured 0.815 / 0.949
     assert acc >= whole_acc + 0.05      # the close-ups are what helps: 0.689 without them
-    assert all_acc >= 0.80 and all_bal >= 0.94  # whole bodies lose nothing: 0.812 / 0.950
+    assert all_acc >= 0.80 and all_bal >= 0.95  # whole bodies lose nothing: 0.817 / 0.954
 
 
 def test_a_close_up_is_the_upper_body_of_a_person_who_stays_in_the_picture(biisc_clips):
@@ -181,8 +181,70 @@ def test_the_movement_model_is_not_swayed_by_how_many_examples_are_goal_directed
     thrice = {**once, "grasp-to-mouth": once["grasp-to-mouth"] * 3}
     probe = np.array([recogniser.summarise(recogniser.movement_windows(r)[-4][0], r.fps)[1]
                       for r in (virtual_actor.recording(a, 90) for a in ("hand-to-ear", "waving", "point"))])
-    p_once, p_thrice = (recogniser.fit(classes, ex).goal_model.proba(probe)[:, 1] for ex in (once, thrice))
+    p_once, p_thrice = (recogniser.fit(classes, ex, own_movement_model=True).goal_model.proba(probe)[:, 1]
+                        for ex in (once, thrice))
     np.testing.assert_allclose(p_thrice, p_once, atol=0.02)
+
+
+def _phone_and_wave():
+    """A small library of other classes than the shipped ones: (classes, examples)."""
+    from demo.actions import ActionClass
+
+    classes = [ActionClass("hand-to-ear", "Phone", "x", True, "the ear", "#000000"),
+               ActionClass("waving", "Wave", "x", False, None, "#000000")]
+    return classes, {c.name: [virtual_actor.recording(c.name, 50 + i) for i in range(3)] for c in classes}
+
+
+def test_every_library_leans_on_the_movement_model_the_shipped_library_teaches():
+    """models/movement-model.json is what `actions rebuild-defaults` learns from the shipped
+    examples (not stale); a library blends its own movement model with it, by how many
+    examples each was learnt from."""
+    from demo import movement_model
+
+    builtin = movement_model.load()
+    taught = recogniser.fit(Library(), own_movement_model=True).goal_model
+    for field in ("mean", "scale", "weights", "bias"):
+        np.testing.assert_allclose(getattr(builtin.model, field), getattr(taught, field), rtol=1e-4, atol=1e-5)
+    assert builtin.examples == sum(len(c.examples) for c in Library())
+    classes, examples = _phone_and_wave()
+    probe = np.array([recogniser.summarise(recogniser.movement_windows(r)[-4][0], r.fps)[1]
+                      for r in (virtual_actor.recording(a, 91) for a in ("grasp-to-mouth", "arm-circles"))])
+    shares = []
+    for n in (3, 30):
+        ex = {name: recs * (n // 3) for name, recs in examples.items()}
+        model = recogniser.fit(classes, ex)
+        own = recogniser.fit(classes, ex, own_movement_model=True).goal_model
+        share = builtin.examples / (builtin.examples + 2 * n)
+        np.testing.assert_allclose(model.goal_model.proba(probe),
+                                   (1 - share) * own.proba(probe) + share * builtin.model.proba(probe), atol=1e-6)
+        shares.append(model.goal_model.builtin_share)
+    assert shares[0] > 0.9 and shares[1] < 0.65  # a few examples lean on it, many take over
+
+
+def test_a_broken_movement_model_file_is_named_and_a_missing_one_is_learnt_instead(tmp_path, monkeypatch, caplog):
+    import pytest
+
+    from demo import config, movement_model
+    from demo.errors import ModelCorruptError
+
+    good = json.loads(config.MOVEMENT_MODEL.read_text())
+    for broken, says in (("{not json", "cannot be read"),
+                         (json.dumps({**good, "evidence": good["evidence"][:-1]}), "other kinematic evidence"),
+                         (json.dumps({**good, "weights": good["weights"][:3]}), "'weights' of shape (3, 2)"),
+                         (json.dumps({**good, "scale": [0.0] * len(good["scale"])}), "not positive"),
+                         (json.dumps({**good, "examples": "many"}), "'examples' of 'many'")):
+        path = tmp_path / "movement-model.json"
+        path.write_text(broken)
+        with pytest.raises(ModelCorruptError) as e:
+            movement_model.load(path)
+        assert str(path) in str(e.value) and says in str(e.value) and "rebuild-defaults" in str(e.value)
+    classes, examples = _phone_and_wave()
+    monkeypatch.setattr(config, "MOVEMENT_MODEL", tmp_path / "gone.json")
+    with caplog.at_level("WARNING"):
+        model = recogniser.fit(classes, examples)
+    assert "No built-in movement model" in caplog.text and "gone.json" in caplog.text
+    own = recogniser.fit(classes, examples, own_movement_model=True)
+    np.testing.assert_array_equal(model.goal_model.weights, own.goal_model.weights)
 
 
 def _mirror(pose: Pose) -> Pose:
