@@ -95,6 +95,9 @@ def cmd_actions(args) -> int:
             model = recogniser.fit(lib, own_movement_model=True)
             path = movement_model.save(model.goal_model, sum(len(c.examples) for c in lib))
             print(f"learnt the movement model from them: {path}")
+        else:
+            print(f"{config.MOVEMENT_MODEL} left as it is: the movement model every library leans on is "
+                  f"learnt only from the shipped library in {config.ACTIONS_DIR}")
         return 0
     if args.action_cmd == "import":
         names = lib.import_pack(args.pack, replace=args.replace)

@@ -92,7 +92,10 @@ def save(model: classifier.Softmax, examples: int, path: Path | None = None) -> 
         "mean": model.mean.tolist(), "scale": model.scale.tolist(),
         "weights": model.weights.tolist(), "bias": model.bias.tolist(),
     }
-    path.write_text(json.dumps(data, indent=1) + "\n")
+    # Written beside it and moved into place: a server loading it meanwhile never reads half a file.
+    part = path.with_name(path.name + ".part")
+    part.write_text(json.dumps(data, indent=1) + "\n")
+    part.replace(path)
     with _LOCK:
         _LOADED.clear()
     return path

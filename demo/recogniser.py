@@ -9,9 +9,9 @@ the probability of goal-directed classes with kinematic evidence
 (demo/kinematics.py) weighed by a second small model, learnt from the
 library's examples and blended with one learnt from the shipped library
 (demo/movement_model.py), so a movement unlike any class can still be
-judged aimed or aimless. Training
-takes seconds and no deep network. This module learns and infers; it does
-not read files (demo/actions.py, demo/movement_model.py) or send anything.
+judged aimed or aimless. Training takes seconds and no deep network. This
+module learns and infers; it does not read files (demo/actions.py,
+demo/movement_model.py) or send anything.
 """
 
 from __future__ import annotations

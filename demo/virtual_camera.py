@@ -23,7 +23,7 @@ POSE_MODEL = "virtual-camera"  # what recordings filmed here name as their pose 
 
 @dataclass
 class Camera:
-    distance: float = 2.6   # metres from the person's starting hip centre
+    distance: float = 2.6   # metres from the middle of the person's path (their hips)
     height: float = 1.2     # camera height above the floor, metres
     yaw_deg: float = 0.0    # 0: facing the person; 90: their side
     hfov_deg: float = 60.0
@@ -90,7 +90,7 @@ def film_points(points: np.ndarray, points_fps: float, cam: Camera,
     n = pts.shape[0]
     # The camera looks at the middle of the person's path: where a standing person stands,
     # half way along a walk.
-    hips0 = (pts[[0, -1], INDEX["left_hip"]] + pts[[0, -1], INDEX["right_hip"]]).mean(axis=0) / 2
+    aim = (pts[[0, -1], INDEX["left_hip"]] + pts[[0, -1], INDEX["right_hip"]]).mean(axis=0) / 2
     # The person's facing at the start (horizontal), from the hip line: left x up.
     across = pts[0, INDEX["left_hip"]] - pts[0, INDEX["right_hip"]]
     facing = np.cross(across, [0.0, 1.0, 0.0])
@@ -99,7 +99,7 @@ def film_points(points: np.ndarray, points_fps: float, cam: Camera,
     yaw = np.deg2rad(cam.yaw_deg)
     side = np.cross([0.0, 1.0, 0.0], facing)
     view_dir = -(np.cos(yaw) * facing + np.sin(yaw) * side)  # camera looks at the person
-    eye = np.array([hips0[0], cam.height, hips0[2]]) - cam.distance * view_dir
+    eye = np.array([aim[0], cam.height, aim[2]]) - cam.distance * view_dir
     # Camera frame: x right, y down, z forward (OpenCV).
     z_axis = view_dir / np.linalg.norm(view_dir)
     x_axis = np.cross(z_axis, [0.0, 1.0, 0.0])
