@@ -18,7 +18,7 @@ MODELS_DIR = ROOT / "models"
 POSE_DIR = Path(os.environ.get("MIRROR_POSE_DIR", MODELS_DIR / "pose"))
 RECORDINGS_DIR = MODELS_DIR / "recordings"
 ACTIONS_DIR = MODELS_DIR / "actions"
-# What an aimed movement looks like, learnt from the shipped library (demo/movement_model.py).
+# What an aimed movement looks like, learnt from the shipped library (demo/recognition/movement_model.py).
 MOVEMENT_MODEL = MODELS_DIR / "movement-model.json"
 # Landmarks extracted from videos are cached here, keyed by the video's and the
 # pose model's hashes, so evaluation and tests do not re-run pose. Outside the
@@ -30,7 +30,7 @@ TEMPLATES_DIR = ROOT / "templates"
 
 # --- pose -----------------------------------------------------------------
 POSE_VARIANTS = ("lite", "full", "heavy")
-# The offline route (see demo/pose_offline.py) can only build "full": it is
+# The offline route (see demo/pose/offline.py) can only build "full": it is
 # the one landmark model shipped in the mediapipe 0.10.21 wheel.
 OFFLINE_VARIANT = "full"
 OFFLINE_WHEEL = "mediapipe==0.10.21"

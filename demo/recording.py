@@ -8,7 +8,7 @@ Format "mirror-recording" version 1 is a NumPy .npz archive (no pickles):
              nobody was seen in that frame)
   world      (N, 33, 4) float32 world landmarks in metres (NaN likewise)
 See docs/recording-format.md. This module reads, writes and validates; it
-must not run pose estimation (demo/extract.py does).
+must not run pose estimation (demo/pose/extract.py does).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import config
-from .errors import RecordingFormatError
-from .landmarks import Pose, bounding_box
+from demo import config
+from demo.errors import RecordingFormatError
+from demo.landmarks import Pose, bounding_box
 
 FORMAT = "mirror-recording"
 VERSION = 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import DemoError
+from demo.errors import DemoError
 
 
 def check_field(path: Path, data: dict, key: str, kind, required: bool = True,

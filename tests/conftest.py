@@ -12,14 +12,15 @@ import cv2
 import numpy as np
 import pytest
 
-from demo import jpeg, pose_models
-from demo.__main__ import main
-from demo.actions import Library
-from demo.clients import InOrderClient
-from demo.extract import extract_many
-from demo.net import free_port, wait_until_up  # noqa: F401  (free_port: for the tests)
-from demo.server import create_app
-from demo.server_thread import ServerThread
+from demo.cli.main import main
+from demo.lab.clients import InOrderClient
+from demo.lab.net import free_port, wait_until_up  # noqa: F401  (free_port: for the tests)
+from demo.pose import bundles as pose_models
+from demo.pose.extract import extract_many
+from demo.recognition.library import Library
+from demo.sources import jpeg
+from demo.web.server import create_app
+from demo.web.server_thread import ServerThread
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("MIRROR_DATA", ROOT.parent / "shared" / "data"))

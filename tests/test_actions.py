@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from demo import landmarks, virtual_actor
-from demo.__main__ import main
-from demo.actions import ActionFileError, Library, load_class
+from demo import landmarks
+from demo.cli.main import main
+from demo.recognition.library import ActionFileError, Library, load_class
+from demo.synth import virtual_actor
 
 GOOD = {"name": "wave-hello", "label": "Wave hello", "explanation": "A friendly wave.",
         "goal_directed": False, "goal": None, "colour": "#f0e442"}

@@ -15,8 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from demo import config, protocol
-from demo.soak import rss_mb
+from demo import config
+from demo.lab.soak import rss_mb
+from demo.live import protocol
 
 from conftest import Client, wait_for
 
@@ -37,8 +38,8 @@ def jpeg_with_size(width: int, height: int) -> bytes:
 
 @pytest.fixture(scope="module")
 def fuzz_server(pose_model):
-    from demo.server import create_app
-    from demo.server_thread import ServerThread
+    from demo.web.server import create_app
+    from demo.web.server_thread import ServerThread
 
     app, _, hub = create_app(model_path=pose_model)
     srv = ServerThread(app).start()

@@ -44,7 +44,7 @@ def test_every_key_the_pages_use_exists():
 
 
 def test_every_shipped_class_has_its_words():
-    from demo.actions import Library
+    from demo.recognition.library import Library
 
     en, de = strings("en"), strings("de")
     for c in Library():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from demo import kinect
+from demo.datasets import kinect
 
 from conftest import DATA
 

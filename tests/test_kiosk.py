@@ -169,7 +169,7 @@ def test_record_page_adds_a_class_that_is_recognised_at_once(server_factory, tmp
     import shutil
 
     from demo import config
-    from demo.actions import Library
+    from demo.recognition.library import Library
 
     library = tmp_path / "actions"
     shutil.copytree(config.ACTIONS_DIR, library)

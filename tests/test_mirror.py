@@ -3,7 +3,7 @@
 Seen actions go through the real recogniser: performances of the virtual
 actor the shipped library has never seen (seeds 1000+), and real people
 (BIISC, a library from subjects S001-S005 tested on S006-S010). The
-protocols are demo/mirror/experiments.py, the same code that
+protocols are demo/lab/mirror_experiments.py, the same code that
 `python -m demo model plot` draws.
 """
 
@@ -15,15 +15,16 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from demo import recogniser, virtual_actor
-from demo.actions import Library
-from demo.mirror import experiments as ex
+from demo.lab import mirror_experiments as ex
 from demo.mirror import params as mparams
 from demo.mirror import wire
 from demo.mirror.inputs import Execution, Observation
 from demo.mirror.model import MirrorModel
 from demo.mirror.population import Action, actions_of, build
 from demo.mirror.session import Session, counter_map
+from demo.recognition import online as recogniser
+from demo.recognition.library import Library
+from demo.synth import virtual_actor
 
 from conftest import GOAL
 
@@ -346,7 +347,7 @@ def names_without(names, name):
 
 
 def test_model_plot_command_draws_typical_responses(tmp_path):
-    from demo.__main__ import main
+    from demo.cli.main import main
 
     out = tmp_path / "model.png"
     assert main(["model", "plot", "-o", str(out)]) == 0
@@ -357,7 +358,7 @@ def test_model_plot_command_draws_typical_responses(tmp_path):
 
 
 def test_bench_reports_the_mirror_step(capsys):
-    from demo.__main__ import main
+    from demo.cli.main import main
 
     assert main(["bench", "--only", "mirror"]) == 0
     out = capsys.readouterr().out

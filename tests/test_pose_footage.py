@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from demo.pose import PoseEstimator
+from demo.pose.estimator import PoseEstimator
 
 from conftest import biisc, read_frames
 

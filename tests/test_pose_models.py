@@ -8,11 +8,11 @@ import zipfile
 import numpy as np
 import pytest
 
-from demo import pose_models
 from demo.errors import ModelCorruptError, ModelMissingError
-from demo.pose import PoseEstimator
-from demo.pose_offline import WHEEL_MODELS, build_bundle, find_cached_wheel
-from demo.tflite_metadata import read_image_normalization
+from demo.pose import bundles as pose_models
+from demo.pose.estimator import PoseEstimator
+from demo.pose.offline import WHEEL_MODELS, build_bundle, find_cached_wheel
+from demo.pose.tflite_metadata import read_image_normalization
 
 
 @pytest.fixture(scope="module")

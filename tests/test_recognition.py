@@ -16,12 +16,17 @@ from dataclasses import replace
 
 import numpy as np
 
-from demo import close_up, descriptor, features, kinematics, landmarks, pose_models, recogniser, virtual_actor
-from demo.__main__ import main
-from demo.actions import Library
-from demo.descriptor import describe
-from demo.extract import extract_many
+from demo import landmarks
+from demo.cli.main import main
 from demo.landmarks import Pose
+from demo.pose import bundles as pose_models
+from demo.pose import close_up
+from demo.pose.extract import extract_many
+from demo.recognition import descriptor, features, kinematics
+from demo.recognition import online as recogniser
+from demo.recognition.descriptor import describe
+from demo.recognition.library import Library
+from demo.synth import virtual_actor
 
 from conftest import GOAL, build_library
 
@@ -143,7 +148,7 @@ def test_the_virtual_actor_walks_while_it_acts():
             for rec in (standing, walking)]
     sway = [np.ptp(h, axis=0).max() for h in hand]
     assert sway[1] > 2 * sway[0] and sway[1] > 0.08
-    from demo.default_library import DEFAULTS
+    from demo.synth.shipped_library import DEFAULTS
 
     model = recogniser.fit(Library())
     right = total = 0
@@ -173,7 +178,7 @@ def test_the_virtual_actor_sometimes_drinks_from_a_mug_in_both_hands():
 def test_the_movement_model_is_not_swayed_by_how_many_examples_are_goal_directed():
     """Its prior is not the library's mix: three times the goal-directed examples (the same
     ones again) leave its judgement of every movement as it was."""
-    from demo.actions import ActionClass
+    from demo.recognition.library import ActionClass
 
     classes = [ActionClass("grasp-to-mouth", "Drink", "x", True, "the mouth", "#000000"),
                ActionClass("arm-circles", "Circles", "x", False, None, "#000000")]
@@ -188,7 +193,7 @@ def test_the_movement_model_is_not_swayed_by_how_many_examples_are_goal_directed
 
 def _phone_and_wave():
     """A small library of other classes than the shipped ones: (classes, examples)."""
-    from demo.actions import ActionClass
+    from demo.recognition.library import ActionClass
 
     classes = [ActionClass("hand-to-ear", "Phone", "x", True, "the ear", "#000000"),
                ActionClass("waving", "Wave", "x", False, None, "#000000")]
@@ -199,7 +204,7 @@ def test_every_library_leans_on_the_movement_model_the_shipped_library_teaches()
     """models/movement-model.json is what `actions rebuild-defaults` learns from the shipped
     examples (not stale); a library blends its own movement model with it, by how many
     examples each was learnt from."""
-    from demo import movement_model
+    from demo.recognition import movement_model
 
     builtin = movement_model.load()
     taught = recogniser.fit(Library(), own_movement_model=True).goal_model
@@ -224,8 +229,9 @@ def test_every_library_leans_on_the_movement_model_the_shipped_library_teaches()
 def test_a_broken_movement_model_file_is_named_and_a_missing_one_is_learnt_instead(tmp_path, monkeypatch, caplog):
     import pytest
 
-    from demo import config, movement_model
+    from demo import config
     from demo.errors import ModelCorruptError
+    from demo.recognition import movement_model
 
     good = json.loads(config.MOVEMENT_MODEL.read_text())
     for broken, says in (("{not json", "cannot be read"),
@@ -465,7 +471,7 @@ def test_belief_accumulates_within_a_movement_and_starts_afresh_with_the_next():
 def test_classes_count_in_the_goal_score_by_the_share_of_real_examples():
     """Synthetic classes judge real people's goals near chance, so a library of virtual-actor
     examples is judged by movement evidence alone, a camera-filmed one partly by its classes."""
-    from demo.actions import ActionClass
+    from demo.recognition.library import ActionClass
 
     classes = [ActionClass("grasp-to-mouth", "Drink", "x", True, "the mouth", "#000000"),
                ActionClass("arm-circles", "Circles", "x", False, None, "#000000")]

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from demo import recording
-from demo.__main__ import main
+from demo.cli.main import main
 from demo.errors import RecordingFormatError
-from demo.pose import PoseEstimator
+from demo.pose.estimator import PoseEstimator
 from demo.sources import ReplaySource
 
 from conftest import read_frames

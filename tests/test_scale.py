@@ -16,9 +16,9 @@ import pytest
 
 from demo import config
 from demo.config import Settings
-from demo.server import create_app
-from demo.server_thread import ServerThread
 from demo.sources import ReplaySource
+from demo.web.server import create_app
+from demo.web.server_thread import ServerThread
 
 from conftest import Client, free_port, wait_for
 
@@ -83,7 +83,7 @@ def test_one_stream_reaches_a_hundred_viewers_whole_and_in_order(server_factory)
     The CPU and the rate are measured by `python -m demo bench --only viewers`, not asserted here."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from demo import viewer_swarm
+    from demo.lab import viewer_swarm
 
     srv, _ = server_factory(server_source=lambda: ReplaySource(config.DEFAULT_RECORDING))
     with ProcessPoolExecutor(1) as pool:

@@ -10,8 +10,9 @@ import time
 import numpy as np
 import pytest
 
-from demo import config, protocol
-from demo.clients import InOrderClient
+from demo import config
+from demo.lab.clients import InOrderClient
+from demo.live import protocol
 from demo.sources import VideoSource
 
 from conftest import Client, wait_for
@@ -336,7 +337,7 @@ def test_pages_from_other_origins_cannot_connect(server):
 
 
 def test_soak_command_reports_memory_latency_and_errors(pose_model, drink_clip, capsys):
-    from demo.__main__ import main
+    from demo.cli.main import main
 
     # The clip through the fixture: it honours MIRROR_DATA, and skips like every test of real footage.
     assert main(["soak", "--minutes", "0.25", "--every", "5", "--video", str(drink_clip)]) == 0
@@ -350,7 +351,7 @@ def test_soak_command_reports_memory_latency_and_errors(pose_model, drink_clip, 
 def test_one_stream_reaches_many_viewers_in_step(server):
     """15 viewers of the bundled recording (30 states a second): everyone gets nearly every state, in
     order, without a backlog (`python -m demo bench --only viewers` measures 100 and the CPU)."""
-    from demo.clients import ViewerClient
+    from demo.lab.clients import ViewerClient
 
     srv, hub, _ = server
     viewers = [ViewerClient(srv.url, "replay:default") for _ in range(15)]

@@ -9,7 +9,7 @@ import cv2
 import pytest
 
 from demo.errors import SourceError
-from demo.pipeline import Stream
+from demo.live.stream import Stream
 from demo.sources import CameraSource, VideoSource
 
 from conftest import wait_for

@@ -7,10 +7,12 @@ import threading
 import numpy as np
 import pytest
 
-from demo import classifier, jpeg, protocol
 from demo.errors import BadFrameError, BadMessageError
-from demo.latest import LatestSlot
-from demo.person_select import PersonSelector, iou
+from demo.live import protocol
+from demo.pose.person_select import PersonSelector, iou
+from demo.recognition import classifier
+from demo.sources import jpeg
+from demo.sources.latest import LatestSlot
 
 
 def test_selector_prefers_large_central_then_keeps_them():

@@ -1,6 +1,6 @@
 """The model's own body: it performs an action class, to be seen and to drive its units.
 
-A performance comes from the virtual actor (demo/virtual_actor.py) for the
+A performance comes from the virtual actor (demo/synth/virtual_actor.py) for the
 classes it has a script for, and otherwise from one of the class's example
 recordings, so a class a developer adds can be acted too. The agent reports,
 for any moment, its figure (landmarks to draw), the action, how far along it
@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import virtual_actor
-from ..landmarks import INDEX
-from ..recording import Recording
-from ..virtual_camera import Camera, film_points
+from demo.landmarks import INDEX
+from demo.recording import Recording
+from demo.synth import virtual_actor
+from demo.synth.virtual_camera import Camera, film_points
 
 FPS = 30.0
 MOVING = 0.12          # m/s: a wrist faster than this is moving

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-from .inputs import Execution, Observation
-from .population import Population
+from demo.mirror.inputs import Execution, Observation
+from demo.mirror.population import Population
 
 MIN_EVIDENCE_FOR_LEARNING = 0.05  # seeing counts as seeing an action when some class has this much belief
 MIN_COMMAND_FOR_LEARNING = 0.1

@@ -11,9 +11,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import config
-from ..errors import DemoError
-from ..validate import check_field
+from demo import config
+from demo.errors import DemoError
+from demo.validate import check_field
 
 PARAMS_FILE = config.MODELS_DIR / "mirror" / "params.toml"
 OBSERVE = ("none", "strict", "broad", "motion")

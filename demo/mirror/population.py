@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .params import Params
+from demo.mirror.params import Params
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,12 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..errors import DemoError
-from .agent import Agent, AgentFrame, Examples
-from .inputs import Execution, Observation, observe
-from .model import MirrorModel, Step
-from .params import Params
-from .population import Population, actions_of, build
+from demo.errors import DemoError
+from demo.mirror.agent import Agent, AgentFrame, Examples
+from demo.mirror.inputs import Execution, Observation, observe
+from demo.mirror.model import MirrorModel, Step
+from demo.mirror.params import Params
+from demo.mirror.population import Population, actions_of, build
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .session import Snapshot
+from demo.mirror.session import Snapshot
 
 MAX_BYTES = 2048        # the mirror object per state, binary and fields together
 FIELDS_BYTES = 256      # what the scalar fields take, at most (checked by the tests)

@@ -13,8 +13,8 @@ import threading
 import time
 from dataclasses import dataclass
 
-from ..landmarks import Frame
-from ..latest import LatestSlot
+from demo.landmarks import Frame
+from demo.sources.latest import LatestSlot
 
 
 @dataclass
@@ -72,7 +72,7 @@ class Source:
 
     def set_speed(self, speed: float) -> None:
         """Slow motion for sources that play something recorded (see PlayedSource)."""
-        from ..errors import BadMessageError
+        from demo.errors import BadMessageError
 
         raise BadMessageError(f"Slow motion needs a recording or a video; {self.label} is live.",
                               "Choose a bundled recording or a video as the source.")

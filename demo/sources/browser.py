@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from .. import jpeg
-from ..landmarks import Frame
-from .base import Source
+from demo.landmarks import Frame
+from demo.sources import jpeg
+from demo.sources.base import Source
 
 
 @dataclass

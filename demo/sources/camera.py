@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import cv2
 
-from .. import config
-from ..landmarks import Frame
-from .base import Source
+from demo import config
+from demo.landmarks import Frame
+from demo.sources.base import Source
 
 
 class CameraSource(Source):

@@ -9,9 +9,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .. import recording
-from ..landmarks import Frame
-from .base import PlayedSource
+from demo import recording
+from demo.landmarks import Frame
+from demo.sources.base import PlayedSource
 
 
 class ReplaySource(PlayedSource):

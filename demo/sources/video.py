@@ -11,9 +11,9 @@ from pathlib import Path
 
 import cv2
 
-from ..errors import SourceError
-from ..landmarks import Frame
-from .base import PlayedSource
+from demo.errors import SourceError
+from demo.landmarks import Frame
+from demo.sources.base import PlayedSource
 
 
 class VideoSource(PlayedSource):

@@ -1,0 +1,1 @@
+"""The command line: `python -m demo COMMAND`, one module per command."""

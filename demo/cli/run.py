@@ -1,0 +1,73 @@
+"""Start the server from parsed command-line arguments (`python -m demo run`).
+
+Chooses the pose model (provisioning it on first start), the server source
+and TLS, then serves. It holds no request logic: that is demo/web/server.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+
+from demo import config
+from demo.errors import DemoError
+from demo.pose import bundles as pose_models
+from demo.sources import CameraSource, ReplaySource, Source, VideoSource
+from demo.web.http_handler import RequestHandler
+from demo.web.server import create_app
+
+log = logging.getLogger(__name__)
+
+
+def server_source_factory(args: argparse.Namespace) -> Callable[[], Source] | None:
+    if args.camera is not None:
+        return lambda: CameraSource(args.camera)
+    if args.video is not None:
+        VideoSource(args.video)  # fail now, with a clear message, not on the first viewer
+        return lambda: VideoSource(args.video)
+    if args.replay is not None:
+        ReplaySource(args.replay)
+        return lambda: ReplaySource(args.replay)
+    return None
+
+
+def ssl_context(args: argparse.Namespace):
+    if args.ssl_cert or args.ssl_key:
+        if not (args.ssl_cert and args.ssl_key):
+            raise DemoError("--ssl-cert and --ssl-key go together.", "Give both files, or --self-signed.")
+        for p in (args.ssl_cert, args.ssl_key):
+            if not p.is_file():
+                raise DemoError(f"TLS file {p} does not exist.", "Check the path.")
+        return (str(args.ssl_cert), str(args.ssl_key))
+    if args.self_signed:
+        return "adhoc"  # werkzeug makes a throw-away certificate (needs `cryptography`)
+    return None
+
+
+def run_server(args: argparse.Namespace) -> int:
+    if args.no_provision:
+        model_path = pose_models.resolve(args.pose_model)
+    else:
+        model_path = pose_models.provision(args.pose_model, log=lambda m: log.info("%s", m))
+    source = server_source_factory(args)
+    tls = ssl_context(args)
+    if args.host not in ("127.0.0.1", "localhost", "::1") and tls is None:
+        log.warning("Serving on %s without TLS: browsers on other devices will refuse the camera. "
+                    "Add --self-signed or --ssl-cert/--ssl-key.", args.host)
+    settings = config.Settings(host=args.host, port=args.port, max_people=max(1, args.max_people),
+                               token=args.token, max_streams=max(1, args.max_streams),
+                               message_queue=args.message_queue, relay=args.relay)
+    if args.relay and not args.message_queue:
+        raise DemoError("--relay needs --message-queue.", "Give the Redis URL the main server uses.")
+    app, socketio, hub = create_app(settings,
+                                    model_path=model_path, server_source=source)
+    scheme = "https" if tls else "http"
+    print(f"Mirror is running: open {scheme}://{args.host}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
+    try:
+        socketio.run(app, host=args.host, port=args.port, ssl_context=tls,
+                     allow_unsafe_werkzeug=True, log_output=False, request_handler=RequestHandler)
+    finally:
+        hub.stop_all()
+    return 0

@@ -1,0 +1,220 @@
+"""Action classes as data: `models/actions/<name>/action.json` plus example recordings.
+
+A developer adds a class without code: a manifest (name, label, a one-line
+explanation for visitors, goal_directed, the goal, a colour) and a few
+example recordings in `examples/`. Loading validates every field and names
+the file and field of any error. This module reads and writes the library;
+it does not learn from it (demo/recognition/online.py does).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from demo import config
+from demo.errors import DemoError
+from demo.recording import SUFFIX, Recording, load
+from demo.validate import check_field
+
+MANIFEST = "action.json"
+EXAMPLES = "examples"
+PACK_FORMAT = "mirror-action-pack"
+NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+KINDS = ("action", "idle")
+
+
+class ActionFileError(DemoError):
+    code = "bad_action"
+
+
+@dataclass
+class ActionClass:
+    name: str
+    label: str
+    explanation: str
+    goal_directed: bool
+    goal: str | None
+    colour: str
+    kind: str = "action"  # "idle": the "no action" class
+    attribution: str | None = None
+    directory: Path | None = None
+    examples: list[Path] = field(default_factory=list)
+
+    def manifest(self) -> dict:
+        out = {"name": self.name, "label": self.label, "explanation": self.explanation,
+               "goal_directed": self.goal_directed, "goal": self.goal, "colour": self.colour,
+               "kind": self.kind}
+        if self.attribution:
+            out["attribution"] = self.attribution
+        return out
+
+    def recordings(self) -> list[Recording]:
+        return [load(p) for p in self.examples]
+
+
+def _check(path: Path, data: dict, key: str, kind, required: bool = True, rule=None, hint: str = ""):
+    return check_field(path, data, key, kind, required, rule, hint, error=ActionFileError)
+
+
+def parse_manifest(path: Path, data) -> ActionClass:
+    if not isinstance(data, dict):
+        raise ActionFileError(f"{path}: must hold a JSON object.", "See docs/actions.md.")
+    name = _check(path, data, "name", str, rule=NAME_RE.match,
+                  hint="Use lower-case letters, digits and '-', starting with a letter (for example "
+                       "grasp-to-mouth).")
+    return ActionClass(
+        name=name,
+        label=_check(path, data, "label", str, rule=lambda s: 0 < len(s) <= 40,
+                     hint="A short label for the screen, 1-40 characters."),
+        explanation=_check(path, data, "explanation", str, rule=lambda s: 0 < len(s) <= 200,
+                           hint="One sentence for visitors, at most 200 characters."),
+        goal_directed=_check(path, data, "goal_directed", bool, hint="true or false."),
+        goal=_check(path, data, "goal", str, required=False),
+        colour=_check(path, data, "colour", str, rule=COLOUR_RE.match, hint="A colour like \"#0072b2\"."),
+        kind=_check(path, data, "kind", str, required=False, rule=lambda k: k in KINDS,
+                    hint=f"One of {', '.join(KINDS)}.") or "action",
+        attribution=_check(path, data, "attribution", str, required=False),
+    )
+
+
+def load_class(directory: Path) -> ActionClass:
+    path = Path(directory) / MANIFEST
+    if not path.is_file():
+        raise ActionFileError(f"{path}: no manifest.", f"Create {MANIFEST} (see docs/actions.md).")
+    try:
+        data = json.loads(path.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ActionFileError(f"{path}: not valid JSON ({e}).", "Fix the JSON syntax.") from e
+    cls = parse_manifest(path, data)
+    if cls.name != Path(directory).name:
+        raise ActionFileError(f"{path}: field 'name' is {cls.name!r} but the folder is {Path(directory).name!r}.",
+                              "Make them the same.")
+    cls.directory = Path(directory)
+    cls.examples = sorted((Path(directory) / EXAMPLES).glob("*" + SUFFIX))
+    return cls
+
+
+DEFAULT_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#999999")
+
+
+def class_for(lib: Library, name: str, goal_directed: bool | None, label: str | None = None,
+              explanation: str | None = None, goal: str | None = None, colour: str | None = None,
+              idle: bool = False) -> ActionClass:
+    """A new class, or an update of an existing one, with defaults for what is not given; checked
+    field by field like a manifest (from the command line and from the record page alike)."""
+    existing = lib.classes.get(name) if isinstance(name, str) else None
+    if goal_directed is None and existing is None:
+        raise ActionFileError(f"New class {name!r} needs to be goal-directed or meaningless.",
+                              "Say whether the action is aimed at a goal (--goal-directed or --meaningless).")
+    words = name.replace("-", " ") if isinstance(name, str) else ""
+    manifest = {
+        "name": name,
+        "label": label or (existing.label if existing else words.capitalize()),
+        "explanation": explanation or (existing.explanation if existing else f"The movement called {words}."),
+        "goal_directed": goal_directed if goal_directed is not None else existing.goal_directed,
+        "goal": goal or (existing.goal if existing else None),
+        "colour": colour or (existing.colour if existing else DEFAULT_COLOURS[len(lib) % len(DEFAULT_COLOURS)]),
+        "kind": "idle" if idle else (existing.kind if existing else "action"),
+    }
+    return parse_manifest(Path(f"class {name!r}"), manifest)
+
+
+class Library:
+    """The action classes in one folder (default `models/actions/`)."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = Path(root or config.ACTIONS_DIR)
+        self.classes: dict[str, ActionClass] = {}
+        self.reload()
+
+    def reload(self) -> Library:
+        self.classes = {}
+        if self.root.is_dir():
+            for d in sorted(p for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(".")):
+                cls = load_class(d)
+                self.classes[cls.name] = cls
+        return self
+
+    def __iter__(self):
+        return iter(self.classes.values())
+
+    def __len__(self) -> int:
+        return len(self.classes)
+
+    def __getitem__(self, name: str) -> ActionClass:
+        if name not in self.classes:
+            raise ActionFileError(f"No action class {name!r} in {self.root}.",
+                                  f"Known: {', '.join(self.classes) or 'none'}.")
+        return self.classes[name]
+
+    def add(self, cls: ActionClass, recordings: list[Recording], replace: bool = False) -> ActionClass:
+        """Write a class and its examples; merges examples into an existing class unless `replace`."""
+        parse_manifest(Path(f"{cls.name}/{MANIFEST}"), cls.manifest())  # validate before writing
+        directory = self.root / cls.name
+        if directory.exists() and replace:
+            shutil.rmtree(directory)
+        (directory / EXAMPLES).mkdir(parents=True, exist_ok=True)
+        (directory / MANIFEST).write_text(json.dumps(cls.manifest(), indent=2) + "\n")
+        start = len(list((directory / EXAMPLES).glob("*" + SUFFIX)))
+        for i, rec in enumerate(recordings, start=start + 1):
+            rec.label = cls.name
+            rec.save(directory / EXAMPLES / f"{cls.name}-{i:03d}")
+        self.reload()
+        return self.classes[cls.name]
+
+    def remove(self, name: str) -> None:
+        cls = self[name]
+        shutil.rmtree(cls.directory)
+        self.reload()
+
+    def export(self, names: list[str], out: Path) -> Path:
+        """One zip file holding the classes' manifests and recordings (landmarks only)."""
+        out = Path(out)
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("pack.json", json.dumps({"format": PACK_FORMAT, "version": 1, "classes": names}))
+            for name in names:
+                cls = self[name]
+                zf.writestr(f"{name}/{MANIFEST}", json.dumps(cls.manifest(), indent=2))
+                for ex in cls.examples:
+                    zf.write(ex, f"{name}/{EXAMPLES}/{ex.name}")
+        return out
+
+    def import_pack(self, pack: Path, replace: bool = False) -> list[str]:
+        pack = Path(pack)
+        try:
+            zf = zipfile.ZipFile(pack)
+        except (zipfile.BadZipFile, OSError) as e:
+            raise ActionFileError(f"{pack}: not an action pack ({e}).", "Export one with `actions export`.") \
+                from e
+        with zf:
+            try:
+                head = json.loads(zf.read("pack.json"))
+            except (KeyError, json.JSONDecodeError) as e:
+                raise ActionFileError(f"{pack}: field 'pack.json' is missing or not JSON.",
+                                      "Export the pack again with `python -m demo actions export`.") from e
+            if head.get("format") != PACK_FORMAT:
+                raise ActionFileError(f"{pack}: field 'format' must be {PACK_FORMAT!r}.", "")
+            imported = []
+            for name in head.get("classes", []):
+                where = Path(f"{pack}!{name}/{MANIFEST}")
+                cls = parse_manifest(where, json.loads(zf.read(f"{name}/{MANIFEST}")))
+                recs = []
+                for member in sorted(n for n in zf.namelist() if n.startswith(f"{name}/{EXAMPLES}/")):
+                    from demo.recording import from_bytes
+
+                    recs.append(from_bytes(zf.read(member), f"{pack}!{member}"))
+                if name in self.classes and not replace:
+                    raise ActionFileError(f"Class {name!r} already exists in {self.root}.",
+                                          "Remove it first, or import with --replace.")
+                self.add(cls, recs, replace=True)
+                imported.append(name)
+        return imported
+
+
+__all__ = ["ActionClass", "Library", "ActionFileError", "load_class", "parse_manifest"]

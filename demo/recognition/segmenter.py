@@ -1,0 +1,89 @@
+"""Find where a movement starts and ends, online, from feature frames.
+
+A hand is "active" when it moves (in the picture or, from the world
+landmarks, towards the camera) or is held away from its rest position at
+the side (raised towards the face, held out in front).
+A movement starts when a hand has been active for a short while and ends
+when both hands have been at rest for a while; held postures (a phone at
+the ear) are part of the movement. Thresholds are in torso lengths and
+seconds, so they do not depend on the camera or the frame rate. No
+classification here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from demo.recognition.features import ARM_CHANNELS, N_ARM
+
+_SPEED = ARM_CHANNELS.index("speed")
+_UP = ARM_CHANNELS.index("up")
+_SPEED3 = ARM_CHANNELS.index("speed3")
+_FWD3 = ARM_CHANNELS.index("fwd3")
+
+MOVING_SPEED = 0.9   # torso lengths per second
+RAISED_UP = -0.55    # hand height above the shoulder line, torso lengths (rest is about -1)
+HELD_FORWARD = 0.45  # hand this far in front of the shoulders (3D), torso lengths: reaching out
+START_AFTER = 0.15   # seconds of activity before a movement counts
+END_AFTER = 0.6      # seconds of rest before it ends
+
+
+def active(values: np.ndarray) -> bool:
+    """Is either hand moving or away from rest in this frame?"""
+    for k in (0, N_ARM):
+        if (values[k + _SPEED] > MOVING_SPEED or values[k + _SPEED3] > MOVING_SPEED
+                or values[k + _UP] > RAISED_UP or values[k + _FWD3] > HELD_FORWARD):
+            return True
+    return False
+
+
+@dataclass
+class Movement:
+    start: float
+    end: float | None = None  # None while it lasts
+
+
+class Segmenter:
+    """Feed `update(t, values, seen)` in time order; `current` is the movement under way."""
+
+    def __init__(self) -> None:
+        self.current: Movement | None = None
+        self.last: Movement | None = None
+        self._active_since: float | None = None
+        self._rest_since: float | None = None
+
+    def reset(self) -> None:
+        self.__init__()
+
+    def update(self, t: float, values: np.ndarray, seen: bool) -> Movement | None:
+        is_active = seen and active(values)
+        if is_active:
+            self._rest_since = None
+            if self._active_since is None:
+                self._active_since = t
+            if self.current is None and t - self._active_since >= START_AFTER:
+                self.current = Movement(self._active_since)
+        else:
+            self._active_since = None
+            if self._rest_since is None:
+                self._rest_since = t
+            if self.current is not None and t - self._rest_since >= END_AFTER:
+                self.current.end = self._rest_since
+                self.last, self.current = self.current, None
+        return self.current
+
+
+def segments(t: np.ndarray, values: np.ndarray, seen: np.ndarray) -> list[Movement]:
+    """Every movement in a whole sequence (offline use of the same rule)."""
+    seg = Segmenter()
+    found: list[Movement] = []
+    for ti, v, s in zip(t, values, seen, strict=True):
+        before = seg.current
+        seg.update(float(ti), v, bool(s))
+        if before is not None and seg.current is None:
+            found.append(seg.last)
+    if seg.current is not None:
+        found.append(Movement(seg.current.start, float(t[-1])))
+    return found
