@@ -31,6 +31,8 @@ from demo.landmarks import Pose, bounding_box
 FORMAT = "mirror-recording"
 VERSION = 1
 SUFFIX = ".mirror.npz"
+# The pose model named by recordings the virtual camera filmed (demo/synth/): synthetic people.
+SYNTHETIC_POSE_MODEL = "virtual-camera"
 _FIX = "Re-create it with `python -m demo extract VIDEO -o DIR`."
 
 

@@ -1,12 +1,11 @@
-"""Read depth-camera (Kinect) skeleton sets as landmark recordings, and judge them.
+"""Read depth-camera (Kinect) skeleton sets as landmark recordings.
 
 MSR Action3D, UTKinect-Action3D and GTU 3D Actions give joints in metres in
 the sensor's frame (y up). The shared joints (head, shoulders, elbows,
 wrists, hands, hips, knees, ankles, feet) are mapped to MediaPipe's layout,
 face points placed on the head, and the result projected through a pinhole
 (depth dropped, y flipped) so that the recogniser sees what it would see
-from a camera. `python -m demo skeletons` reports goal vs meaningless on
-them. Research-only data: nothing read here is written anywhere.
+from a camera (demo/lab/skeletons.py judges them). Research-only data: nothing read here is written anywhere.
 """
 
 from __future__ import annotations
@@ -132,29 +131,3 @@ def load_utkinect(folder: Path) -> list[tuple[Recording, str]]:
 def load_gtu(path: Path) -> Recording:
     data = np.loadtxt(path).reshape(-1, 25, 3)
     return _recording(_by_name(data, V2), np.arange(len(data)) / 30.0, str(path))
-
-
-def report(root: Path, model) -> dict:
-    """Goal vs meaningless on MSR Action3D and UTKinect; false alarms on GTU."""
-    from demo.lab.evaluation import balanced_accuracy, roc_auc
-    from demo.recognition.online import classify_recording
-
-    def judge(pairs):
-        y = np.array([g for _, g in pairs])
-        s = np.array([classify_recording(model, r).goal for r, _ in pairs])
-        return {"clips": len(y), "balanced_accuracy": round(balanced_accuracy(y, (s > 0.5).astype(int)), 3),
-                "roc_auc": round(roc_auc(y, s), 3)}
-
-    root = Path(root)
-    msr = []
-    for p in sorted((root / "msr-action3d" / "real3d").glob("a*_skeleton3D.txt")):
-        a = int(p.name[1:3])
-        if a in MSR_GOAL:
-            rec = load_msr(p)
-            if len(rec) >= 5:
-                msr.append((rec, MSR_GOAL[a]))
-    ut = [(r, UT_GOAL[a]) for r, a in load_utkinect(root / "utkinect") if a in UT_GOAL]
-    gtu = [r for r in (load_gtu(p) for p in sorted((root / "gtu").glob("*/movement*.txt"))) if len(r) >= 5]
-    alarms = np.mean([classify_recording(model, r).goal > 0.5 for r in gtu]) if gtu else float("nan")
-    return {"msr_action3d": judge(msr), "utkinect": judge(ut),
-            "gtu": {"clips": len(gtu), "false_alarm_rate": round(float(alarms), 3)}}

@@ -10,39 +10,40 @@ can be processed). It asserts nothing: targets are read off its output.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
+import subprocess
+import sys
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from demo import config
 from demo.errors import SourceError
+from demo.lab import viewer_swarm
+from demo.lab.clients import CameraClient
+from demo.lab.measure import DEFAULT_CLIP, SIZE, load_frames, pct, rss_mb
+from demo.lab.net import free_port, wait_until_up
 from demo.live.stream import Stream
+from demo.mirror import params as mparams
+from demo.mirror import wire
+from demo.mirror.inputs import Execution, Observation
+from demo.mirror.model import MirrorModel
+from demo.mirror.population import Action, actions_of, build
+from demo.mirror.session import Session
 from demo.pose import bundles as pose_models
 from demo.pose.estimator import PoseEstimator
-from demo.pose.extract import video_frames
+from demo.recognition import online as recogniser
+from demo.recognition.library import ActionClass, Library
+from demo.recognition.online import fit
 from demo.sources import BrowserSource, jpeg
+from demo.synth import virtual_actor
 from demo.web.server import create_app
 from demo.web.server_thread import ServerThread
-
-DEFAULT_CLIP = config.ROOT.parent / "shared" / "data" / "biisc" / "videos" / "S001_M_DRIN_STD_FCE.avi"
-SIZE = (640, 480)
-
-
-def pct(values, q: float) -> float:
-    return float(np.percentile(values, q)) if len(values) else float("nan")
-
-
-def load_frames(path: Path, n: int) -> list[np.ndarray]:
-    _, frames = video_frames(path)
-    clip = [cv2.resize(img, SIZE) for _, img in frames]
-    if not clip:
-        raise SourceError(f"{path} has no frames.", "Pass another clip with --video.")
-    return [clip[i % len(clip)] for i in range(n)]
 
 
 def bench_pose(model: Path, frames: list[np.ndarray]) -> dict:
@@ -64,9 +65,6 @@ def bench_pipeline(model: Path, jpegs: list[bytes]) -> dict:
         if event == "state":
             count[0] += 1
             done.set()
-
-    from demo.recognition.library import Library
-    from demo.recognition.online import fit
 
     actions = fit(Library())  # the whole pipeline, action recognition included
     source = BrowserSource()
@@ -90,8 +88,6 @@ def bench_pipeline(model: Path, jpegs: list[bytes]) -> dict:
 
 
 def bench_round_trip(model: Path, jpegs: list[bytes], send_fps: float | None) -> dict:
-    from demo.lab.clients import CameraClient
-
     app, sio_server, hub = create_app(model_path=model, recordings={})
     with ServerThread(app) as srv:
         client = CameraClient(srv.url)
@@ -120,9 +116,6 @@ PASSES = 3  # over the same clips: on a shared virtual machine one pass can be t
 
 def bench_recogniser() -> tuple[list[float], float]:
     """Per-frame cost of features + recogniser, and the time to learn a new 5-example class."""
-    from demo.recognition import online as recogniser
-    from demo.recognition.library import ActionClass, Library
-    from demo.synth import virtual_actor
 
     lib = Library()
     model = recogniser.fit(lib)
@@ -145,12 +138,6 @@ def bench_recogniser() -> tuple[list[float], float]:
 
 def bench_mirror(steps: int = 5000) -> dict:
     """One step of the mirror units (200 units and the shipped population), and the stream's whole share."""
-    from demo.mirror import params as mparams
-    from demo.mirror import wire
-    from demo.mirror.inputs import Execution, Observation
-    from demo.mirror.model import MirrorModel
-    from demo.mirror.population import Action, build
-    from demo.mirror.session import Session
 
     p = mparams.load()
     out = {}
@@ -158,8 +145,6 @@ def bench_mirror(steps: int = 5000) -> dict:
     for name, actions in (("200", [Action(f"a{i}", f"A{i}", i % 3 != 0) for i in range(10)]),
                           ("shipped", None)):
         if actions is None:
-            from demo.mirror.population import actions_of
-            from demo.recognition.library import Library
             actions = actions_of(Library())
         pop = build(p, actions)
         model = MirrorModel(pop)
@@ -203,7 +188,7 @@ def run_bench(args: argparse.Namespace) -> int:
     frames = load_frames(Path(clip), n)
     jpegs = [jpeg.encode(f, 80) for f in frames]
     print(f"clip {Path(clip).name} at {SIZE[0]}x{SIZE[1]}, {n} frames, model {model.name}, "
-          f"{len(__import__('os').sched_getaffinity(0))} cores")
+          f"{len(os.sched_getaffinity(0))} cores")
     pose = bench_pose(model, frames)
     print(f"mediapipe alone   {pose['fps']:6.1f} fps   {pose['median']:6.1f} ms median  "
           f"{pose['p95']:6.1f} ms p95")
@@ -247,13 +232,6 @@ def bench_viewers(count: int = 100, seconds: float = 20.0, log=print) -> dict:
     they share two cores. For each size: the server's CPU, the states each viewer received per
     second, how much each viewer's delay grew over the window, and the fan-out (the spread of
     one state's arrival over all viewers)."""
-    import subprocess
-    import sys
-    from concurrent.futures import ProcessPoolExecutor
-
-    from demo.lab import viewer_swarm
-    from demo.lab.net import free_port, wait_until_up
-    from demo.lab.soak import rss_mb
 
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "demo", "--port", str(port), "--no-provision",
@@ -315,8 +293,6 @@ def viewer_figures(viewers: list[list[tuple[float, float]]], seconds: float) -> 
 
 
 def _cpu_seconds(pid: int) -> float:
-    import os
-
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -16,22 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-from demo.lab.bench import DEFAULT_CLIP, load_frames, pct
 from demo.lab.clients import CameraClient, ViewerClient
+from demo.lab.measure import DEFAULT_CLIP, load_frames, pct, rss_mb
 from demo.sources import VideoSource, jpeg
 from demo.web.server import create_app
 from demo.web.server_thread import ServerThread
 
 WARM_UP = 120.0  # s: memory is measured from here (caches, the landmarkers and JIT settle first)
-
-
-def rss_mb(pid: int | str = "self") -> float:
-    """Resident memory of a process (this one by default), in MB."""
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def run_soak(minutes: float, model: Path, clip: Path | None = None, every: float = 30.0, log=print) -> dict:

@@ -18,8 +18,12 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from demo import config
 from demo.errors import ModelCorruptError, ModelMissingError
+from demo.pose.estimator import PoseEstimator
+from demo.pose.offline import build_bundle
 from demo.pose.progress import ProgressBar
 
 _BASE_URL = "https://storage.googleapis.com/mediapipe-models/pose_landmarker"
@@ -161,8 +165,6 @@ def download(model: OfficialModel, pose_dir: Path, timeout: float = 15.0) -> Pat
 
 
 def build_offline(pose_dir: Path) -> Path:
-    from demo.pose.offline import build_bundle
-
     target = build_bundle(offline_path(pose_dir))
     target.with_name(target.name + ".sha256").write_text(_sha256(target) + "\n")
     return target
@@ -170,10 +172,6 @@ def build_offline(pose_dir: Path) -> Path:
 
 def check_loads(path: Path) -> None:
     """Create a landmarker from `path` and run it once: the proof a bundle works."""
-    import numpy as np
-
-    from demo.pose.estimator import PoseEstimator
-
     try:
         with PoseEstimator(path) as est:
             est.detect(np.zeros((64, 64, 3), np.uint8), 0.0)

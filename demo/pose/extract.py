@@ -7,18 +7,23 @@ serve or stream anything.
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import cv2
 import numpy as np
 
+from demo import config
 from demo.errors import SourceError
 from demo.landmarks import Pose
 from demo.pose import bundles as pose_models
 from demo.pose.close_up import Crop
 from demo.pose.estimator import PoseEstimator
-from demo.recording import SUFFIX, Recording
+from demo.recording import SUFFIX, Recording, load
 
 
 def video_frames(path: Path) -> tuple[float, Iterator[tuple[float, np.ndarray]]]:
@@ -78,8 +83,6 @@ def extract_all(videos: list[Path], out_dir: Path, model_path: Path | None = Non
 
 
 def _file_key(path: Path) -> str:
-    import hashlib
-
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -90,8 +93,6 @@ def _file_key(path: Path) -> str:
 def cached_extract(video: Path, model_path: Path, cache_dir: Path | None = None,
                    max_poses: int = 1, crop: Crop | None = None) -> Recording:
     """extract_video, remembered on disk by (video bytes, model bytes, max_poses, crop)."""
-    from demo import config
-    from demo.recording import load
 
     cache_dir = Path(cache_dir or config.LANDMARK_CACHE) / f"{_file_key(model_path)}-p{max_poses}"
     path = cache_dir / f"{Path(video).stem}-{_file_key(video)}{'-' + crop.tag if crop else ''}{SUFFIX}"
@@ -105,7 +106,6 @@ def cached_extract(video: Path, model_path: Path, cache_dir: Path | None = None,
 def _pin_to_one_core(counter) -> None:
     # MediaPipe spreads one landmarker over every core; several of them then
     # fight. One core each is about twice as fast in total here.
-    import os
 
     with counter.get_lock():
         core = counter.value
@@ -131,9 +131,6 @@ def extract_many(videos: list[Path], model_path: Path, cache_dir: Path | None = 
 
     A video that fails is extracted again here, so that its error is raised in this process
     with its explanation, not lost on the way back from a worker."""
-    import multiprocessing
-    import os
-    from concurrent.futures import ProcessPoolExecutor
 
     crops = crops or [None] * len(videos)
     workers = workers or max(1, len(os.sched_getaffinity(0)))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from demo import config
 from demo.errors import DemoError
-from demo.recording import SUFFIX, Recording, load
+from demo.recording import SUFFIX, Recording, from_bytes, load
 from demo.validate import check_field
 
 MANIFEST = "action.json"
@@ -206,8 +206,6 @@ class Library:
                 cls = parse_manifest(where, json.loads(zf.read(f"{name}/{MANIFEST}")))
                 recs = []
                 for member in sorted(n for n in zf.namelist() if n.startswith(f"{name}/{EXAMPLES}/")):
-                    from demo.recording import from_bytes
-
                     recs.append(from_bytes(zf.read(member), f"{pack}!{member}"))
                 if name in self.classes and not replace:
                     raise ActionFileError(f"Class {name!r} already exists in {self.root}.",

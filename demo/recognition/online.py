@@ -30,8 +30,7 @@ from demo.recognition.library import ActionClass, Library
 from demo.recognition.segmenter import Segmenter
 from demo.recognition.trim import longest_span
 from demo.recognition.why import Example, Why, explain
-from demo.recording import Recording
-from demo.synth import virtual_camera
+from demo.recording import SYNTHETIC_POSE_MODEL, Recording
 
 PREFIXES = (0.5, 0.75, 1.0)   # training windows: the first half, three quarters and all of a movement
 PREFIX_WEIGHTS = (0.5, 0.75, 1.0)
@@ -182,7 +181,7 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
         names = [p.name for p in cls.examples] if examples is None else []
         for i, rec in enumerate(recs):
             filmed += 1
-            real += rec.pose_model != virtual_camera.POSE_MODEL
+            real += rec.pose_model != SYNTHETIC_POSE_MODEL
             for frames, w, cropped in movement_windows(rec):
                 desc, kin = summarise(frames, rec.fps)
                 xs.append(desc)

@@ -13,6 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from demo.errors import BadMessageError
 from demo.landmarks import Frame
 from demo.sources.latest import LatestSlot
 
@@ -72,8 +73,6 @@ class Source:
 
     def set_speed(self, speed: float) -> None:
         """Slow motion for sources that play something recorded (see PlayedSource)."""
-        from demo.errors import BadMessageError
-
         raise BadMessageError(f"Slow motion needs a recording or a video; {self.label} is live.",
                               "Choose a bundled recording or a video as the source.")
 

@@ -16,9 +16,10 @@ import numpy as np
 
 from demo.datasets.hdm05 import Motion
 from demo.landmarks import INDEX
+from demo.recording import SYNTHETIC_POSE_MODEL
 
 WORLD_JITTER = 0.5  # world landmarks' jitter against the picture's, at the person's distance
-POSE_MODEL = "virtual-camera"  # what recordings filmed here name as their pose model
+POSE_MODEL = SYNTHETIC_POSE_MODEL  # what recordings filmed here name as their pose model
 
 
 @dataclass
