@@ -110,19 +110,31 @@ def parse_control(payload: Any) -> ControlMessage:
     return ControlMessage(action, source, value, token)
 
 
-def hello(server_source: dict | None, replays: list[str], pose_model: str, model=None,
-          actions_error: str | None = None, mirror: dict | None = None, mirror_error: str | None = None) -> dict:
+@dataclass
+class Hello:
+    """What a page learns on connecting: what it may watch, the classes, the mirror units' layout."""
+
+    server_source: dict | None
+    replays: list[str]
+    pose_model: str
+    model: Any = None                 # the action model (its classes), or None
+    actions_error: str | None = None  # why recognition is off (a broken action library), or None
+    mirror: dict | None = None        # the population's layout (demo.mirror.session.layout), or None
+    mirror_error: str | None = None   # why the mirror model is off, or None
+
+
+def hello(h: Hello) -> dict:
     return {
-        "classes": classes(model),
-        "actions_error": actions_error,  # why recognition is off (a broken action library), or null
-        "mirror": mirror,                # the population's layout (demo.mirror.population.layout), or null
-        "mirror_error": mirror_error,    # why the mirror model is off, or null
+        "classes": classes(h.model),
+        "actions_error": h.actions_error,
+        "mirror": h.mirror,
+        "mirror_error": h.mirror_error,
         "v": config.PROTOCOL_VERSION,
         "landmarks": list(LANDMARK_NAMES),
         "edges": [list(e) for e in SKELETON_EDGES],
-        "server_source": server_source,
-        "replays": replays,
-        "pose_model": pose_model,
+        "server_source": h.server_source,
+        "replays": h.replays,
+        "pose_model": h.pose_model,
         "limits": {"max_frame_bytes": config.MAX_FRAME_BYTES, "max_in_flight": 2},
     }
 
@@ -186,28 +198,44 @@ def classes(model) -> list[dict]:
              "explanation": c.explanation, "goal": c.goal, "idle": c.idle} for c in model.classes]
 
 
-def state(stream: str, frame: Frame, pose: Pose, timings: dict[str, float], fps: float,
-          dropped: int, status: dict, image: bytes | None = None, recognition=None,
-          mirror: dict | None = None, agent: dict | None = None, explanation=None) -> dict:
+@dataclass
+class StateParts:
+    """One processed frame of a stream, stage by stage: what `state` is made of."""
+
+    stream: str
+    frame: Frame
+    pose: Pose
+    timings: dict[str, float]   # per stage, ms
+    fps: float
+    dropped: int                # frames the latest-wins slot replaced before they were processed
+    status: dict                # the source's status
+    image: bytes | None = None  # the frame as JPEG, for sources the page cannot see itself
+    recognition: Any = None     # demo.recognition.online.Recognition, or None
+    explanation: Any = None     # demo.recognition.why.Why, when the page asked for "why"
+    mirror: dict | None = None  # packed by demo.mirror.wire
+    agent: dict | None = None   # the model's own figure while it acts
+
+
+def state(s: StateParts) -> dict:
     msg = {
         "v": config.PROTOCOL_VERSION,
-        "stream": stream,
-        "frame_id": frame.frame_id,
-        "client_ts": frame.client_ts,
-        "t": round(frame.t, 4),
-        "ms": {k: round(v, 2) for k, v in timings.items()},
-        "fps": round(fps, 1),
-        "dropped": dropped,
-        "people": pose.people,
-        "person": person(pose),
-        "image_size": list(pose.image_size),
-        "status": status,
-        "action": action(recognition, explanation),
-        "mirror": mirror,   # packed by demo.mirror.wire
-        "agent": agent,     # the model's own figure while it acts
+        "stream": s.stream,
+        "frame_id": s.frame.frame_id,
+        "client_ts": s.frame.client_ts,
+        "t": round(s.frame.t, 4),
+        "ms": {k: round(v, 2) for k, v in s.timings.items()},
+        "fps": round(s.fps, 1),
+        "dropped": s.dropped,
+        "people": s.pose.people,
+        "person": person(s.pose),
+        "image_size": list(s.pose.image_size),
+        "status": s.status,
+        "action": action(s.recognition, s.explanation),
+        "mirror": s.mirror,
+        "agent": s.agent,
     }
-    if image is not None:
-        msg["image"] = image
+    if s.image is not None:
+        msg["image"] = s.image
     return msg
 
 

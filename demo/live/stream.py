@@ -231,8 +231,10 @@ class Stream:
         now = time.perf_counter()
         self.fps = self.rate.tick(now)
         timings["total"] = (now - frame.received) * 1000.0 if frame.received else 0.0
-        msg = protocol.state(self.id, frame, pose, timings, self.fps, self.source.slot.dropped,
-                             self.status(), image, recognition, mirror, agent, explanation)
+        msg = protocol.state(protocol.StateParts(
+            stream=self.id, frame=frame, pose=pose, timings=timings, fps=self.fps,
+            dropped=self.source.slot.dropped, status=self.status(), image=image,
+            recognition=recognition, explanation=explanation, mirror=mirror, agent=agent))
         self.processed += 1
         self.timings.append(timings)
         self.publish(protocol.STATE, msg)

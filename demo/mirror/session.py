@@ -213,3 +213,8 @@ class Session:
             exe = Execution(self.names.index(frame.action), frame.command, frame.phase)
         step = self.model.step(t, obs, exe)
         return Snapshot(step, obs, exe, frame, self.training, self.model.learning, self.attracting)
+
+
+def layout(classes: Iterable, params: Params) -> dict:
+    """The population's layout for these classes (regions, units, their classes), as pages draw it."""
+    return build(params, actions_of(classes)).layout()
