@@ -8,7 +8,7 @@ lecturer or developer changes a limit in one spot.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,21 +74,10 @@ FOLLOW_IOU = 0.3
 
 @dataclass
 class Settings:
-    """What `python -m demo` was asked to do; built from the command line."""
+    """How the server serves, from the command line (demo/cli/run.py) or a test."""
 
-    host: str = "127.0.0.1"
-    port: int = 8000
-    pose_model: str | None = None  # None: the fastest variant available
-    camera: int | None = None
-    video: Path | None = None
-    replay: Path | None = None
-    ssl_cert: Path | None = None
-    ssl_key: Path | None = None
-    self_signed: bool = False
-    max_people: int = MAX_POSES
-    open_browser: bool = False
+    max_people: int = MAX_POSES  # people detected before one is chosen to follow
     token: str | None = None  # lets other devices use the model controls (lecture page)
     max_streams: int = MAX_POSE_STREAMS  # browser cameras followed at once
     message_queue: str | None = None  # e.g. redis://host:6379/0: several servers share the viewers
     relay: bool = False  # this server only passes on states published by another one
-    extra: dict = field(default_factory=dict)

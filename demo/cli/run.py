@@ -1,4 +1,4 @@
-"""Start the server from parsed command-line arguments (`python -m demo run`).
+"""`python -m demo [run]`: start the server (the default command).
 
 Chooses the pose model (provisioning it on first start), the server source
 and TLS, then serves. It holds no request logic: that is demo/web/server.py.
@@ -10,8 +10,10 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from demo import config
+from demo.cli import args as common
 from demo.errors import DemoError
 from demo.pose import bundles as pose_models
 from demo.sources import CameraSource, ReplaySource, Source, VideoSource
@@ -19,6 +21,34 @@ from demo.web.http_handler import RequestHandler
 from demo.web.server import create_app
 
 log = logging.getLogger(__name__)
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    common.pose_model(p)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default 127.0.0.1; 0.0.0.0 for the LAN, with TLS)")
+    p.add_argument("--port", type=int, default=8000)
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--camera", type=int, metavar="N", help="use the server's camera N")
+    src.add_argument("--video", type=Path, metavar="PATH", help="play a video file, looping")
+    src.add_argument("--replay", type=Path, metavar="PATH", help="play a landmark recording, looping")
+    p.add_argument("--ssl-cert", type=Path, help="TLS certificate (browsers allow cameras only on "
+                   "https:// or localhost)")
+    p.add_argument("--ssl-key", type=Path, help="TLS private key")
+    p.add_argument("--self-signed", action="store_true", help="serve TLS with a throw-away certificate")
+    p.add_argument("--token", help="lets other devices use the model controls (lecture page); "
+                                   "this computer needs none")
+    p.add_argument("--max-streams", type=int, default=config.MAX_POSE_STREAMS, metavar="N",
+                   help=f"browser cameras followed at once (default: the cores, {config.MAX_POSE_STREAMS})")
+    p.add_argument("--message-queue", metavar="URL",
+                   help="share viewers between servers through Redis, e.g. redis://127.0.0.1:6379/0")
+    p.add_argument("--relay", action="store_true",
+                   help="with --message-queue: run no streams, pass on another server's (for more viewers)")
+    p.add_argument("--max-people", type=int, default=config.MAX_POSES, metavar="N",
+                   help=f"people to detect before choosing one to follow (default {config.MAX_POSES}; "
+                   "1 is faster but lets MediaPipe choose)")
+    p.add_argument("--no-provision", action="store_true",
+                   help="do not build or download a pose model on start")
 
 
 def server_source_factory(args: argparse.Namespace) -> Callable[[], Source] | None:
@@ -46,7 +76,7 @@ def ssl_context(args: argparse.Namespace):
     return None
 
 
-def run_server(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     if args.no_provision:
         model_path = pose_models.resolve(args.pose_model)
     else:
@@ -56,7 +86,7 @@ def run_server(args: argparse.Namespace) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1") and tls is None:
         log.warning("Serving on %s without TLS: browsers on other devices will refuse the camera. "
                     "Add --self-signed or --ssl-cert/--ssl-key.", args.host)
-    settings = config.Settings(host=args.host, port=args.port, max_people=max(1, args.max_people),
+    settings = config.Settings(max_people=max(1, args.max_people),
                                token=args.token, max_streams=max(1, args.max_streams),
                                message_queue=args.message_queue, relay=args.relay)
     if args.relay and not args.message_queue:
