@@ -22,7 +22,7 @@ from demo.mirror.inputs import Execution, Observation
 from demo.mirror.model import MirrorModel
 from demo.mirror.population import Action, actions_of, build
 from demo.mirror.session import Session, counter_map
-from demo.recognition import online as recogniser
+from demo.recognition import training
 from demo.recognition.library import Library
 from demo.synth import virtual_actor
 
@@ -40,7 +40,7 @@ def params():
 @pytest.fixture(scope="module")
 def shipped():
     lib = Library()
-    return lib, recogniser.fit(lib)
+    return lib, training.fit(lib)
 
 
 @pytest.fixture(scope="module")
@@ -199,7 +199,7 @@ def _peak_hand_speed(rec) -> float:
 
 def test_2_on_real_people(biisc_clips, biisc_library, params):
     """Real people the library has never seen: DRIN, CALL, WIPE, SCRA against WAVE, STRE."""
-    model = recogniser.fit(biisc_library)
+    model = training.fit(biisc_library)
     names = [a.name for a in actions_of(model.classes)]
     test = [c for c in biisc_clips if c["subject"] > 5 and c["action"] in GOAL]
     clips = {}

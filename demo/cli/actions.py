@@ -15,7 +15,7 @@ from demo.cli import args as common
 from demo.cli.inputs import read_inputs
 from demo.recognition import movement_model
 from demo.recognition.library import Library, class_for
-from demo.recognition.online import fit
+from demo.recognition.training import fit
 from demo.synth.shipped_library import build
 
 

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from demo.cli import args as common
 from demo.cli.inputs import read_inputs
+from demo.recognition.clips import classify_recording
 from demo.recognition.library import Library
-from demo.recognition.online import classify_recording, fit
+from demo.recognition.training import fit
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

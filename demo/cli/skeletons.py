@@ -9,7 +9,7 @@ from pathlib import Path
 from demo.cli import args as common
 from demo.lab.skeletons import report
 from demo.recognition.library import Library
-from demo.recognition.online import fit
+from demo.recognition.training import fit
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

@@ -37,9 +37,9 @@ from demo.mirror.population import Action, actions_of, build
 from demo.mirror.session import Session
 from demo.pose import bundles as pose_models
 from demo.pose.estimator import PoseEstimator
-from demo.recognition import online as recogniser
+from demo.recognition import online, training
 from demo.recognition.library import ActionClass, Library
-from demo.recognition.online import fit
+from demo.recognition.training import fit
 from demo.sources import BrowserSource, jpeg
 from demo.synth import virtual_actor
 from demo.web.server import create_app
@@ -118,12 +118,12 @@ def bench_recogniser() -> tuple[list[float], float]:
     """Per-frame cost of features + recogniser, and the time to learn a new 5-example class."""
 
     lib = Library()
-    model = recogniser.fit(lib)
+    model = training.fit(lib)
     times: list[float] = []
     recs = [virtual_actor.recording(action, 500 + k, fps=30) for k, action in enumerate(virtual_actor.SCRIPTS)]
     for _ in range(PASSES):
         for rec in recs:
-            r = recogniser.Recogniser(model)
+            r = online.Recogniser(model)
             for pose in rec.poses():
                 t0 = time.perf_counter()
                 r.update(pose)
@@ -132,7 +132,7 @@ def bench_recogniser() -> tuple[list[float], float]:
     examples = {c.name: c.recordings() for c in lib}
     examples[new.name] = [virtual_actor.recording("waving", 900 + i) for i in range(5)]
     t0 = time.perf_counter()
-    recogniser.fit([*lib, new], examples)
+    training.fit([*lib, new], examples)
     return times, time.perf_counter() - t0
 
 

@@ -17,7 +17,8 @@ import numpy as np
 
 from demo.mirror.inputs import Observation, observe
 from demo.mirror.session import Session
-from demo.recognition.online import Model, Recogniser
+from demo.recognition.online import Recogniser
+from demo.recognition.training import Model
 from demo.recording import Recording
 
 REST = 2.0        # s of nothing between trials: rates fall back to baseline (tau <= 0.3 s)

@@ -18,7 +18,7 @@ from demo.lab import mirror_experiments as ex
 from demo.mirror.params import load
 from demo.mirror.population import actions_of
 from demo.mirror.session import Session, counter_map
-from demo.recognition import online as recogniser
+from demo.recognition import training
 from demo.recognition.library import Library
 from demo.synth import virtual_actor
 
@@ -44,7 +44,7 @@ def plot(out: Path, library: Path | None = None, params: Path | None = None, log
     import matplotlib.pyplot as plt
 
     lib = Library(library)
-    model = recogniser.fit(lib)
+    model = training.fit(lib)
     p = load(params)
     names = [a.name for a in actions_of(model.classes)]
     labels = {c.name: c.label for c in model.classes}
@@ -121,7 +121,7 @@ def plot(out: Path, library: Path | None = None, params: Path | None = None, log
     ax.legend(fontsize=8)
 
     log("learning...")
-    training = {a: [ex.observations(model, virtual_actor.recording(a, 2000 + k), names) for k in range(3)]
+    seen_examples = {a: [ex.observations(model, virtual_actor.recording(a, 2000 + k), names) for k in range(3)]
                 for a in shown}
     probe = {a: seen[a] for a in shown}
     learner = Session(model.classes, p, examples)
@@ -131,7 +131,7 @@ def plot(out: Path, library: Path | None = None, params: Path | None = None, log
     pairs = counter_map(names)
     for col, (title, mode, rounds) in enumerate(stages):
         if mode:
-            ex.train(learner, mode, training, rounds=rounds)
+            ex.train(learner, mode, seen_examples, rounds=rounds)
         m = _tuning_by_action(learner, probe)
         ax = fig.add_subplot(grid[2, col])
         idx = [names.index(a) for a in shown]

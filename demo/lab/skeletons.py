@@ -13,7 +13,7 @@ import numpy as np
 
 from demo.datasets import kinect
 from demo.lab.evaluation import balanced_accuracy, roc_auc
-from demo.recognition.online import classify_recording
+from demo.recognition.clips import classify_recording
 
 
 def report(root: Path, model) -> dict:

@@ -15,7 +15,7 @@ from demo.mirror.params import Params
 from demo.mirror.params import load as load_mirror_params
 from demo.mirror.session import Session, layout
 from demo.recognition.library import Library
-from demo.recognition.online import Model, fit_library
+from demo.recognition.training import Model, fit_library
 from demo.recording import Recording
 
 log = logging.getLogger(__name__)

@@ -25,7 +25,8 @@ from demo.live import protocol
 from demo.mirror import wire
 from demo.mirror.session import Session
 from demo.pose.estimator import PoseEstimator
-from demo.recognition.online import Model, Recogniser
+from demo.recognition.online import Recogniser
+from demo.recognition.training import Model
 from demo.sources import jpeg
 from demo.sources.base import Source
 

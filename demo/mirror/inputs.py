@@ -38,7 +38,7 @@ class Execution:
 
 
 def observe(recognition, names: list[str]) -> Observation:
-    """A recogniser output (demo.recogniser.Recognition or None) as the observation channel."""
+    """A recogniser output (demo.recognition.online.Recognition or None) as the observation channel."""
     if recognition is None or not recognition.moving:
         return Observation.nothing(len(names))
     scores = recognition.window_scores  # the window's own evidence: the units integrate it themselves

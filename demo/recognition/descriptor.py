@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from demo.recognition.features import ARM_CHANNELS, N_ARM, N_FEATURES
+from demo.recognition.features import ARM_CHANNELS, N_ARM, N_FEATURES, order_arms
 
 _UP = ARM_CHANNELS.index("up")
 _SEEN = ARM_CHANNELS.index("seen")
@@ -36,27 +36,6 @@ CHANNEL_OF = np.concatenate([np.tile(DESCRIBED, N_STATS + len(DYNAMICS)),
                              np.tile(DESCRIBED[OSCILLATING], len(OSCILLATION))])
 STAT_OF = np.concatenate([np.repeat(np.array(STATS + DYNAMICS), len(DESCRIBED)),
                           np.repeat(np.array(OSCILLATION), len(OSCILLATING))])
-
-
-def order_arms(values: np.ndarray) -> np.ndarray:
-    """(T, F) features with the acting arm's channels first.
-
-    Active is how far the hand's height ranged, not how fast it moved: walking swings both
-    arms all the time, and a swinging arm's summed speed outweighed a hand raised once to the
-    mouth (on BIISC, walking past with the acting arm on the far side, the swinging near arm was
-    taken in 26 clips of 28). Measured on both halves of BIISC (docs/recognition.md)."""
-    if not len(values):
-        return values
-    # Column ranges and sums of the channels at once (this runs on every frame).
-    cols = values[:, [_UP, N_ARM + _UP, _SEEN, N_ARM + _SEEN]]
-    top, bottom, seen = cols[:, :2].max(axis=0), cols[:, :2].min(axis=0), cols[:, 2:].sum(axis=0)
-    # An arm the pose model barely sees (the far arm, side-on) is guessed, often as a jittery
-    # copy of the near one; its apparent activity counts by how well it is seen. Without this,
-    # side views picked the guessed arm: the shipped library judged BIISC's goals 0.725 -> 0.785.
-    left, right = (top - bottom) * (seen + 1e-6)  # unseen both: as if seen alike
-    if right >= left:
-        return np.concatenate([values[:, N_ARM:2 * N_ARM], values[:, :N_ARM], values[:, 2 * N_ARM:]], axis=1)
-    return values
 
 
 def describe(values: np.ndarray, fps: float, ordered: bool = False) -> np.ndarray:

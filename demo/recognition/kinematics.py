@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from demo.recognition.descriptor import order_arms
-from demo.recognition.features import N_ARM
+from demo.recognition.features import N_ARM, order_arms
 
 NAMES = ("dwell_near_face", "dwell_away", "cyclic", "peaks_per_s", "straightness",
          "settled_end", "max_up", "min_face", "both_raised", "extension_up",
@@ -59,7 +58,7 @@ def _cyclic(y: np.ndarray) -> float:
 def evidence(values: np.ndarray, fps: float, ordered: bool = False) -> np.ndarray:
     """(T, F) feature frames of one movement -> (SIZE,) kinematic evidence.
 
-    `ordered`: the frames already have the active arm first (descriptor.order_arms)."""
+    `ordered`: the frames already have the active arm first (features.order_arms)."""
     n = len(values)
     if n < 3:
         return np.zeros(SIZE, np.float32)
