@@ -19,9 +19,9 @@ from demo.lab import mirror_experiments as ex
 from demo.mirror import params as mparams
 from demo.mirror import wire
 from demo.mirror.inputs import Execution, Observation
-from demo.mirror.model import MirrorModel
+from demo.mirror.model import MirrorUnits
 from demo.mirror.population import Action, actions_of, build
-from demo.mirror.session import Session, counter_map
+from demo.mirror.session import MirrorSystem, counter_map
 from demo.recognition import training
 from demo.recognition.library import Library
 from demo.synth import virtual_actor
@@ -52,9 +52,9 @@ def seen(shipped):
             for a in names}
 
 
-def session(shipped, params, **kw) -> Session:
+def session(shipped, params, **kw) -> MirrorSystem:
     lib, model = shipped
-    return Session(model.classes, params, lambda n: lib[n].recordings()[0], **kw)
+    return MirrorSystem(model.classes, params, lambda n: lib[n].recordings()[0], **kw)
 
 
 # --- parameters and layout ------------------------------------------------------------
@@ -103,7 +103,7 @@ def test_rates_do_not_depend_on_the_frame_rate_or_on_dropped_frames(params):
     ev = Observation(np.array([0.9, 0.1]), 0.9, True)
 
     def run(times):
-        m = MirrorModel(pop)
+        m = MirrorUnits(pop)
         out = {}
         for t in times:
             obs = ev if t <= 1.0 + 1e-9 else Observation.nothing(2)  # seen until 1 s, held over each step
@@ -127,7 +127,7 @@ def test_deterministic_under_a_seed_and_spikes_follow_rates(params):
     ev = Observation(np.array([0.8, 0.1]), 0.9, True)
 
     def run(seed):
-        m = MirrorModel(pop, seed=seed)
+        m = MirrorUnits(pop, seed=seed)
         steps = [m.step(i / 15, ev, Execution(1, 1.0)) for i in range(3000)]
         return steps
 
@@ -205,7 +205,7 @@ def test_2_on_real_people(biisc_clips, biisc_library, params):
     clips = {}
     for c in test:
         clips.setdefault(c["action"], []).append(ex.observations(model, c["rec"], names))
-    s = Session(model.classes, params)
+    s = MirrorSystem(model.classes, params)
     trace = ex.see_and_do(s, clips, act=())
     mirror, sts = s.population.mirror_units(), s.population.select(region="STS")
     goal_actions = [a for a in clips if GOAL[a]]
@@ -309,7 +309,7 @@ def test_5_an_hour_of_input_stays_bounded(shipped, params):
 
 def test_two_hundred_units_fit_in_two_kilobytes(params):
     actions = [Action(f"a{i}", f"A{i}", i % 3 != 0) for i in range(10)]
-    s = Session(actions, params, examples=lambda name: virtual_actor.recording("point", 1))
+    s = MirrorSystem(actions, params, examples=lambda name: virtual_actor.recording("point", 1))
     assert s.population.size >= 200
     s.act("a1")
     ev = np.full(10, 0.9)

@@ -32,9 +32,9 @@ from demo.live.stream import Stream
 from demo.mirror import params as mparams
 from demo.mirror import wire
 from demo.mirror.inputs import Execution, Observation
-from demo.mirror.model import MirrorModel
+from demo.mirror.model import MirrorUnits
 from demo.mirror.population import Action, actions_of, build
-from demo.mirror.session import Session
+from demo.mirror.session import MirrorSystem
 from demo.pose import bundles as pose_models
 from demo.pose.estimator import PoseEstimator
 from demo.recognition import online, training
@@ -147,7 +147,7 @@ def bench_mirror(steps: int = 5000) -> dict:
         if actions is None:
             actions = actions_of(Library())
         pop = build(p, actions)
-        model = MirrorModel(pop)
+        model = MirrorUnits(pop)
         k = len(actions)
         times = []
         for i in range(steps):
@@ -159,7 +159,7 @@ def bench_mirror(steps: int = 5000) -> dict:
             model.step(i / 15, obs, exe)
             times.append((time.perf_counter() - t0) * 1000)
         out[name] = (pop.size, pct(times, 50), pct(times, 95))
-    session = Session(actions, p)
+    session = MirrorSystem(actions, p)
     frame = []
     for i in range(steps // 5):
         if i % 60 == 0:

@@ -1,6 +1,6 @@
 """Protocols that show the model's properties, shared by the tests and `model plot`.
 
-Each runs a Session through a timeline of observed clips (through the real
+Each runs a MirrorSystem through a timeline of observed clips (through the real
 recogniser) and the agent's own actions, with rests between trials so every
 response starts from baseline, and returns the traces. The tests assert the
 properties on these traces; `python -m demo model plot` draws them. One
@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from demo.mirror.inputs import Observation, observe
-from demo.mirror.session import Session
+from demo.mirror.session import MirrorSystem
 from demo.recognition.online import Recogniser
-from demo.recognition.training import Model
+from demo.recognition.training import ActionModel
 from demo.recording import Recording
 
 REST = 2.0        # s of nothing between trials: rates fall back to baseline (tau <= 0.3 s)
@@ -55,7 +55,7 @@ class Trace:
         return float(self.array()[np.ix_(rows, units)].mean())
 
 
-def observations(model: Model, rec: Recording, names: list[str]) -> list[tuple[float, Observation, object]]:
+def observations(model: ActionModel, rec: Recording, names: list[str]) -> list[tuple[float, Observation, object]]:
     """(time from the clip's start, observation, recognition) for every frame, via the real recogniser."""
     r = Recogniser(model)
     out = []
@@ -67,12 +67,12 @@ def observations(model: Model, rec: Recording, names: list[str]) -> list[tuple[f
 
 
 class Runner:
-    """Keeps the clock and runs trials back to back on one Session.
+    """Keeps the clock and runs trials back to back on one MirrorSystem.
 
     Between trials the demonstrator stands still in view (present, not moving),
     so the kiosk's attract mode and forgetting never start mid-experiment."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: MirrorSystem) -> None:
         self.session = session
         self.t = 0.0
         self.trace = Trace()
@@ -112,7 +112,7 @@ def _moved(recognition, offset: float):
 
 # --- the protocols -------------------------------------------------------------------
 
-def see_and_do(session: Session, clips: dict[str, list[list]], act: Iterable[str]) -> Trace:
+def see_and_do(session: MirrorSystem, clips: dict[str, list[list]], act: Iterable[str]) -> Trace:
     """Each seen clip and each own action once, with rests between (mirror, goal preference)."""
     run = Runner(session)
     run.rest()
@@ -126,7 +126,7 @@ def see_and_do(session: Session, clips: dict[str, list[list]], act: Iterable[str
     return run.trace
 
 
-def train(session: Session, mode: str, clips: dict[str, list[list]], rounds: int = 1) -> Trace:
+def train(session: MirrorSystem, mode: str, clips: dict[str, list[list]], rounds: int = 1) -> Trace:
     """Imitation or counter-mirror training: the agent answers every seen clip, learning on."""
     session.train(mode)
     session.set_learning(True)
@@ -144,7 +144,7 @@ def train(session: Session, mode: str, clips: dict[str, list[list]], rounds: int
     return run.trace
 
 
-def observation_tuning(session: Session, clips: dict[str, list[list]]) -> np.ndarray:
+def observation_tuning(session: MirrorSystem, clips: dict[str, list[list]]) -> np.ndarray:
     """(units, actions): each unit's mean rate while seeing each action (no learning, no acting)."""
     trace = see_and_do(session, clips, act=())
     names = session.names
@@ -153,7 +153,8 @@ def observation_tuning(session: Session, clips: dict[str, list[list]]) -> np.nda
                      for u in units])
 
 
-def mirror_units_by_learning(session: Session, clips: dict[str, list[list]], margin: float = 5.0) -> np.ndarray:
+def mirror_units_by_learning(session: MirrorSystem, clips: dict[str, list[list]],
+                             margin: float = 5.0) -> np.ndarray:
     """For each plastic unit: does seeing its own (motor) action drive it most, by `margin` Hz?"""
     tuning = observation_tuning(session, clips)
     pop = session.population
@@ -165,7 +166,8 @@ def mirror_units_by_learning(session: Session, clips: dict[str, list[list]], mar
     return out
 
 
-def stability(session: Session, hours: float = 1.0, step: float = 1 / 15, seed: int = 0) -> dict[str, np.ndarray]:
+def stability(session: MirrorSystem, hours: float = 1.0, step: float = 1 / 15,
+              seed: int = 0) -> dict[str, np.ndarray]:
     """Random seeing and doing, learning on, training modes switching, dropped frames: are we bounded?"""
     rng = np.random.default_rng(seed)
     names = session.names

@@ -17,7 +17,7 @@ import numpy as np
 from demo.lab import mirror_experiments as ex
 from demo.mirror.params import load
 from demo.mirror.population import actions_of
-from demo.mirror.session import Session, counter_map
+from demo.mirror.session import MirrorSystem, counter_map
 from demo.recognition import training
 from demo.recognition.library import Library
 from demo.synth import virtual_actor
@@ -25,7 +25,7 @@ from demo.synth import virtual_actor
 SHOWN = ("grasp-to-mouth", "point", "arm-circles")
 
 
-def _tuning_by_action(session: Session, probe: dict) -> np.ndarray:
+def _tuning_by_action(session: MirrorSystem, probe: dict) -> np.ndarray:
     """(motor-preferred action, seen action): mean rate of the plastic units."""
     tuning = ex.observation_tuning(session, probe)
     pop = session.population
@@ -52,7 +52,7 @@ def plot(out: Path, library: Path | None = None, params: Path | None = None, log
     log("seeing and doing...")
     seen = {a: [ex.observations(model, virtual_actor.recording(a, 1000 + s), names) for s in range(2)]
             for a in names if a in virtual_actor.SCRIPTS}
-    s = Session(model.classes, p, examples)
+    s = MirrorSystem(model.classes, p, examples)
     trace = ex.see_and_do(s, {a: seen[a][:1] for a in SHOWN if a in seen}, act=[a for a in SHOWN if a in seen])
     pop = s.population
 
@@ -87,7 +87,7 @@ def plot(out: Path, library: Path | None = None, params: Path | None = None, log
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=4, fontsize=9)
 
     log("goal preference...")
-    full = ex.see_and_do(Session(model.classes, p, examples), seen, act=())
+    full = ex.see_and_do(MirrorSystem(model.classes, p, examples), seen, act=())
     ax = fig.add_subplot(grid[1, :2])
     shown = [a for a in names if a in seen]
     mirror, sts = pop.mirror_units(), pop.select(region="STS")
@@ -107,7 +107,7 @@ def plot(out: Path, library: Path | None = None, params: Path | None = None, log
     place = pop.select(type="chain", action="grasp-to-place")
     for action, style in (("grasp-to-mouth", "-"), ("grasp-to-place", "--")):
         rec, marks = virtual_actor.marked_recording(action, 1001)
-        run = ex.Runner(Session(model.classes, p, examples))
+        run = ex.Runner(MirrorSystem(model.classes, p, examples))
         run.rest(0.5)
         start = run.t
         run.watch(ex.observations(model, rec, names), action)
@@ -124,7 +124,7 @@ def plot(out: Path, library: Path | None = None, params: Path | None = None, log
     seen_examples = {a: [ex.observations(model, virtual_actor.recording(a, 2000 + k), names) for k in range(3)]
                 for a in shown}
     probe = {a: seen[a] for a in shown}
-    learner = Session(model.classes, p, examples)
+    learner = MirrorSystem(model.classes, p, examples)
     learner.reset("untrained")
     stages = [("untrained", None, 0), ("after imitation training", "imitation", 2),
               ("after counter-mirror training", "counter", 3)]

@@ -13,9 +13,9 @@ from pathlib import Path
 from demo.errors import DemoError
 from demo.mirror.params import Params
 from demo.mirror.params import load as load_mirror_params
-from demo.mirror.session import Session, layout
+from demo.mirror.session import MirrorSystem, layout
 from demo.recognition.library import Library
-from demo.recognition.training import Model, fit_library
+from demo.recognition.training import ActionModel, fit_library
 from demo.recording import Recording
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,7 @@ class Learnt:
     def __init__(self, library: Path | None = None, mirror_params: Path | None = None) -> None:
         self.library_dir = library
         self.library: Library | None = None
-        self.action_model: Model | None = None
+        self.action_model: ActionModel | None = None
         self.action_error: str | None = None
         self.mirror_params: Params | None = None
         self.mirror_error: str | None = None
@@ -60,8 +60,8 @@ class Learnt:
             return None
         return recs[0] if recs else None
 
-    def mirror_session(self, model: Model) -> Session:
-        return Session(model.classes, self.mirror_params, self.example)
+    def mirror_session(self, model: ActionModel) -> MirrorSystem:
+        return MirrorSystem(model.classes, self.mirror_params, self.example)
 
     @property
     def mirror_factory(self):

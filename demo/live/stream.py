@@ -23,10 +23,10 @@ from demo.errors import BadFrameError, DemoError
 from demo.landmarks import Frame, Pose
 from demo.live import protocol
 from demo.mirror import wire
-from demo.mirror.session import Session
+from demo.mirror.session import MirrorSystem
 from demo.pose.estimator import PoseEstimator
 from demo.recognition.online import Recogniser
-from demo.recognition.training import Model
+from demo.recognition.training import ActionModel
 from demo.sources import jpeg
 from demo.sources.base import Source
 
@@ -58,8 +58,8 @@ class Stream:
     def __init__(self, stream_id: str, source: Source, model_path: Path | None,
                  publish: Publish, report: Report, history: int = 2000,
                  max_people: int = config.MAX_POSES,
-                 action_model: Callable[[], Model | None] | None = None,
-                 mirror: Callable[[Model], Session] | None = None) -> None:
+                 action_model: Callable[[], ActionModel | None] | None = None,
+                 mirror: Callable[[ActionModel], MirrorSystem] | None = None) -> None:
         self.id = stream_id
         self.source = source
         self.model_path = model_path
@@ -69,8 +69,8 @@ class Stream:
         self._recogniser: Recogniser | None = None
         # The mirror units of this stream: made from the action model, re-laid when it changes.
         self.mirror_factory = mirror
-        self.mirror: Session | None = None
-        self._mirror_model: Model | None = None
+        self.mirror: MirrorSystem | None = None
+        self._mirror_model: ActionModel | None = None
         self._mirror_lock = threading.Lock()
         # Poses kept for an example being recorded (the record page); None when not recording.
         # Nothing is kept otherwise: a visitor's poses live for one frame.
@@ -148,7 +148,7 @@ class Stream:
             self._recogniser = Recogniser(model)
         return self._recogniser.update(pose)
 
-    def mirror_session(self) -> Session | None:
+    def mirror_session(self) -> MirrorSystem | None:
         """This stream's mirror units (made on first use; any thread may ask)."""
         model = self.action_model()
         if self.mirror_factory is None or model is None:

@@ -50,7 +50,7 @@ _NO_UNITS = np.zeros(0, np.int64)
 _NO_TIMES = np.zeros(0)
 
 
-class MirrorModel:
+class MirrorUnits:
     def __init__(self, population: Population, seed: int | None = None, weights: str = "default") -> None:
         self.pop = population
         self.seed = population.params.seed if seed is None else seed

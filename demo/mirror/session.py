@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from demo.errors import DemoError
 from demo.mirror.agent import Agent, AgentFrame, Examples
 from demo.mirror.inputs import Execution, Observation, observe
-from demo.mirror.model import MirrorModel, Step
+from demo.mirror.model import MirrorUnits, Step
 from demo.mirror.params import Params
 from demo.mirror.population import Population, actions_of, build
 
@@ -53,12 +53,12 @@ def counter_map(names: list[str]) -> dict[str, str]:
     return {a: order[(i + 1) % len(order)] for i, a in enumerate(order)} if len(order) > 1 else {}
 
 
-class Session:
+class MirrorSystem:
     def __init__(self, classes: Iterable, params: Params, examples: Examples | None = None,
                  seed: int | None = None) -> None:
         self.params = params
         self.population: Population = build(params, actions_of(classes))
-        self.model = MirrorModel(self.population, seed)
+        self.model = MirrorUnits(self.population, seed)
         self.agent = Agent(examples, seed=self.model.seed)
         self.training = "off"
         self._answered: float | None = None  # onset of the long seen movement the agent answered

@@ -13,7 +13,7 @@ import numpy as np
 from demo.recognition.features import sequence
 from demo.recognition.online import Recogniser, Recognition
 from demo.recognition.summary import summarise
-from demo.recognition.training import Model
+from demo.recognition.training import ActionModel
 from demo.recording import Recording
 
 
@@ -26,7 +26,7 @@ class ClipResult:
     timeline: list[tuple[float, str | None]]  # (fraction of the clip, running answer)
 
 
-def classify_recording(model: Model, rec: Recording) -> ClipResult:
+def classify_recording(model: ActionModel, rec: Recording) -> ClipResult:
     """Run the online recogniser over a whole clip and report its verdict."""
     r = Recogniser(model)
     timeline: list[tuple[float, str | None]] = []

@@ -19,7 +19,7 @@ from demo.recognition import kinematics
 from demo.recognition.features import N_FEATURES, FeatureExtractor, FeatureFrame
 from demo.recognition.segmenter import Segmenter
 from demo.recognition.summary import IDLE_WINDOW, LEAD_IN, MAX_WINDOW, describe_resampled, resample
-from demo.recognition.training import Model
+from demo.recognition.training import ActionModel
 from demo.recognition.why import Why, explain
 
 # Within a movement the class belief is a leaky average of each window's probabilities, with
@@ -97,7 +97,7 @@ class Recognition:
 class Recogniser:
     """Stateful per stream: `update(pose)` on every frame, in time order."""
 
-    def __init__(self, model: Model) -> None:
+    def __init__(self, model: ActionModel) -> None:
         self.model = model
         self.features = FeatureExtractor()
         self.segmenter = Segmenter()

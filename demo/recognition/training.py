@@ -56,7 +56,7 @@ class ClassInfo:
 
 
 @dataclass
-class Model:
+class ActionModel:
     classes: list[ClassInfo]
     class_model: classifier.ShallowNet
     goal_model: classifier.Softmax | movement_model.Blend  # two classes: meaningless, goal-directed
@@ -115,7 +115,7 @@ def movement_windows(rec: Recording) -> list[tuple[np.ndarray, float, bool]]:
 
 
 def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording]] | None = None,
-        own_movement_model: bool = False) -> Model:
+        own_movement_model: bool = False) -> ActionModel:
     """Train on every example of every class.
 
     The movement (goal) model is learnt from these examples and blended with the built-in
@@ -152,15 +152,15 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
             else movement_model.for_library(np.array(kins), np.array(goals), filmed))
     stored = [Example(name, label, (d - net.mean) / net.scale) for name, label, d in whole]
     weight = CLASS_WEIGHT_SYNTHETIC + (CLASS_WEIGHT_REAL - CLASS_WEIGHT_SYNTHETIC) * real / max(1, filmed)
-    return Model([_info(c) for c in classes], net, goal, stored, weight)
+    return ActionModel([_info(c) for c in classes], net, goal, stored, weight)
 
 
-_FITTED: dict[tuple, Model] = {}
+_FITTED: dict[tuple, ActionModel] = {}
 _FITTED_LOCK = threading.Lock()
 _FITTED_KEEP = 4
 
 
-def fit_library(library: Library) -> Model:
+def fit_library(library: Library) -> ActionModel:
     """`fit`, remembered while the library's files stay as they are.
 
     Every server started in one process (a restarted hub, a test suite's dozens) learns the same
