@@ -1,20 +1,17 @@
-"""Shared fixtures: real data from ../shared/data, the real pose model, real servers."""
+"""Shared fixtures (real data from ../shared/data, the real pose model, real servers) and markers.
+
+Each test's kind is its folder (unit, live, browser, footage); the markers follow from it and
+from the fixtures it uses: `browser` for tests in browser/, `footage` for any test that runs
+MediaPipe on real footage or reads the BIISC set. The fast loop is
+`python -m pytest -m "not footage and not browser"`.
+"""
 
 from __future__ import annotations
 
-import os
-import re
-import threading
-import time
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
 
-from demo.cli.main import main
-from demo.lab.clients import InOrderClient
-from demo.lab.net import free_port, wait_until_up  # noqa: F401  (free_port: for the tests)
 from demo.pose import bundles as pose_models
 from demo.pose.extract import extract_many
 from demo.recognition.library import Library
@@ -22,29 +19,20 @@ from demo.sources import jpeg
 from demo.web.server import create_app
 from demo.web.server_thread import ServerThread
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(os.environ.get("MIRROR_DATA", ROOT.parent / "shared" / "data"))
-BIISC = DATA / "biisc" / "videos"
-ARTIFACTS = ROOT / "test-artifacts"
+from helpers import BIISC, NAME, biisc, build_library, read_frames
+
+# Fixtures that put real people's footage through the pose model (a test using one is `footage`).
+FOOTAGE_FIXTURES = {"drink_clip", "drink_jpegs", "biisc_clips", "biisc_library", "detections", "extracted",
+                    "fake_camera", "msr_clip", "built_bundle"}
 
 
-def biisc(name: str) -> Path:
-    path = BIISC / name
-    if not path.is_file():
-        pytest.skip(f"real footage {path} is not here (set MIRROR_DATA to the shared data folder)")
-    return path
-
-
-def read_frames(path: Path, limit: int | None = None) -> list:
-    cap = cv2.VideoCapture(str(path))
-    frames = []
-    while limit is None or len(frames) < limit:
-        ok, img = cap.read()
-        if not ok:
-            break
-        frames.append(img)
-    cap.release()
-    return frames
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        kind = Path(item.fspath).parent.name
+        if kind == "browser":
+            item.add_marker(pytest.mark.browser)
+        if kind == "footage" or FOOTAGE_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.footage)
 
 
 @pytest.fixture(scope="session")
@@ -81,82 +69,6 @@ def server_factory(pose_model):
         srv.stop()
 
 
-def lan_address() -> str | None:
-    """This machine's address on its network (not loopback), to act as 'another device'."""
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        try:
-            s.connect(("192.0.2.254", 9))  # no packet is sent: this only picks the outgoing interface
-            address = s.getsockname()[0]
-        except OSError:
-            return None
-    return None if address.startswith("127.") else address
-
-
-def start_demo(port: int, *args: str, scheme: str = "http"):
-    """`python -m demo` in a subprocess, as a user starts it; returns once it answers."""
-    import subprocess
-    import sys
-
-    proc = subprocess.Popen([sys.executable, "-m", "demo", "--port", str(port), "--no-provision", *args],
-                            cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    if wait_until_up(f"{scheme}://127.0.0.1:{port}", 30, alive=lambda: proc.poll() is None):
-        return proc
-    if proc.poll() is not None:
-        raise AssertionError(f"the demo server exited with {proc.returncode}")
-    proc.kill()
-    raise AssertionError("the demo server did not start")
-
-
-class Client:
-    """A python-socketio client that records every event it gets."""
-
-    def __init__(self, url: str) -> None:
-        self.sio = InOrderClient(reconnection=False)
-        self.events: dict[str, list] = {"hello": [], "state": [], "status": [], "error": []}
-        self.lock = threading.Lock()
-        for name in self.events:
-            self.sio.on(name, self._recorder(name))
-        self.sio.connect(url, transports=["websocket"], wait_timeout=10)
-        assert wait_for(lambda: self.events["hello"], 5)
-
-    def _recorder(self, name):
-        def record(payload=None):
-            with self.lock:
-                self.events[name].append(payload)
-        return record
-
-    @property
-    def states(self) -> list[dict]:
-        return list(self.events["state"])
-
-    @property
-    def errors(self) -> list[dict]:
-        return list(self.events["error"])
-
-    def send(self, jpeg: bytes, frame_id: int) -> None:
-        self.sio.emit("frame", {"jpeg": jpeg, "id": frame_id, "ts": time.time() * 1000})
-
-    def close(self) -> None:
-        self.sio.disconnect()
-
-
-def wait_for(predicate, timeout: float = 10.0, interval: float = 0.02) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
-
-
-# --- BIISC: real people, labelled actions ---------------------------------------------
-ACTIONS = ["DRIN", "CALL", "WIPE", "SCRA", "WAVE", "STRE", "COUG", "SNEE"]
-GOAL = {"DRIN": 1, "CALL": 1, "WIPE": 1, "SCRA": 1, "WAVE": 0, "STRE": 0}
-NAME = re.compile(r"S(\d+)_._(\w{4})_(\w{3})_(\w{3})")
-
-
 @pytest.fixture(scope="session")
 def biisc_clips(pose_model):
     """Every BIISC clip here, its landmarks extracted once (cached across runs)."""
@@ -169,21 +81,6 @@ def biisc_clips(pose_model):
         m = NAME.match(v.name)
         out.append({"path": v, "subject": int(m.group(1)), "action": m.group(2), "rec": rec})
     return out
-
-
-def build_library(tmp_path, clips, per_class: int | None = None, seed: int = 0,
-                  close_ups: bool = False) -> Library:
-    """A library made the way a developer would: `actions add` per class, from videos."""
-    rng = np.random.default_rng(seed)
-    lib = tmp_path / f"biisc-{per_class}-{seed}{'-close-ups' if close_ups else ''}"
-    for action in ACTIONS:
-        files = [c["path"] for c in clips if c["subject"] <= 5 and c["action"] == action]
-        if per_class:
-            files = [files[i] for i in rng.choice(len(files), per_class, replace=False)]
-        kind = "--goal-directed" if GOAL.get(action) else "--meaningless"
-        more = ["--close-ups"] if close_ups else []
-        assert main(["actions", "add", action.lower(), kind, *more, "--library", str(lib), *map(str, files)]) == 0
-    return Library(lib)
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,8 @@ import time
 import numpy as np
 import pytest
 
-from browser import close, open_page, write_y4m
-from conftest import ARTIFACTS, biisc, lan_address, read_frames
+from chromium import close, open_page, write_y4m
+from helpers import ARTIFACTS, biisc, lan_address, read_frames
 
 pytestmark = pytest.mark.browser
 

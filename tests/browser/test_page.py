@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from browser import ARGS, CHROMIUM, close, open_page, write_y4m
-from conftest import ARTIFACTS, free_port, read_frames, start_demo
+from chromium import ARGS, CHROMIUM, close, open_page, write_y4m
+from helpers import ARTIFACTS, free_port, read_frames, start_demo
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import pytest
 
 from demo.pose.estimator import PoseEstimator
 
-from conftest import biisc, read_frames
+from helpers import biisc, read_frames
 
 # Front-facing clips, one per subject, across all eight actions and both
 # standing and walking: not one hand-picked clip.
@@ -20,7 +20,7 @@ CLIPS = [
 
 
 def _clip(name: str):
-    from conftest import BIISC
+    from helpers import BIISC
 
     matches = sorted(BIISC.glob(name.replace("_F_", "_?_").replace("_M_", "_?_")))
     if not matches:

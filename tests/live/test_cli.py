@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from conftest import ROOT, free_port, start_demo
+from helpers import ROOT, free_port, start_demo
 
 
 def run(*args: str) -> subprocess.CompletedProcess:

@@ -19,7 +19,7 @@ from demo import config
 from demo.lab.soak import rss_mb
 from demo.live import protocol
 
-from conftest import Client, wait_for
+from helpers import Client, wait_for
 
 # Anything a confused or hostile client might send as a value (integers as wide as MessagePack,
 # the wire format, carries: a client cannot send wider ones).

@@ -20,7 +20,7 @@ from demo.sources import ReplaySource
 from demo.web.server import create_app
 from demo.web.server_thread import ServerThread
 
-from conftest import Client, free_port, wait_for
+from helpers import Client, free_port, wait_for
 
 
 @pytest.fixture

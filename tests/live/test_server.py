@@ -15,7 +15,7 @@ from demo.lab.clients import InOrderClient
 from demo.live import protocol
 from demo.sources import VideoSource
 
-from conftest import Client, wait_for
+from helpers import Client, wait_for
 
 
 @pytest.fixture
@@ -266,7 +266,7 @@ def test_model_controls_drive_the_watched_streams_model(server):
 def test_model_controls_from_another_device_need_the_token(server_factory):
     from demo.config import Settings
 
-    from conftest import lan_address
+    from helpers import lan_address
 
     address = lan_address()
     if address is None:

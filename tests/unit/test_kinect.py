@@ -7,7 +7,7 @@ import pytest
 
 from demo.datasets import kinect
 
-from conftest import DATA
+from helpers import DATA
 
 SKELETONS = DATA / "skeletons"
 

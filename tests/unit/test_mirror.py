@@ -26,7 +26,7 @@ from demo.recognition import training
 from demo.recognition.library import Library
 from demo.synth import virtual_actor
 
-from conftest import GOAL
+from helpers import GOAL
 
 GOAL_DIRECTED = ["grasp-to-mouth", "grasp-to-place", "hand-to-ear", "point", "reach-to-grasp"]
 MEANINGLESS = ["arm-circles", "flailing"]

@@ -14,7 +14,7 @@ from demo.errors import RecordingFormatError
 from demo.pose.estimator import PoseEstimator
 from demo.sources import ReplaySource
 
-from conftest import read_frames
+from helpers import read_frames
 
 
 @pytest.fixture(scope="module")
