@@ -13,7 +13,7 @@ from pathlib import Path
 from demo.errors import DemoError
 
 
-def check_field(path: Path, data: dict, key: str, kind, required: bool = True,
+def check_field(path: Path, data: dict, key: str, kind, required: bool = True,  # noqa: PLR0913 -- one field check's description
                 rule: Callable | None = None, hint: str = "", error: type[DemoError] = DemoError,
                 where: str = ""):
     """data[key], checked for presence, type and `rule`; raises `error` naming path and field."""

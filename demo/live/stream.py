@@ -55,7 +55,7 @@ class RateMeter:
 class Stream:
     """Runs source -> pose -> state for one source until stopped."""
 
-    def __init__(self, stream_id: str, source: Source, model_path: Path | None,
+    def __init__(self, stream_id: str, source: Source, model_path: Path | None,  # noqa: PLR0913 -- a stream's collaborators; a record for them is listed in docs/architecture.md
                  publish: Publish, report: Report, history: int = 2000,
                  max_people: int = config.MAX_POSES,
                  action_model: Callable[[], ActionModel | None] | None = None,

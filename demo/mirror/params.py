@@ -119,7 +119,7 @@ def _numbers(path: Path, data: dict, section: str, record: type, rules: dict) ->
     return record(**values)
 
 
-def _records(path: Path, data: dict, section: str, record: type, kinds: dict, rules: dict) -> tuple:
+def _records(path: Path, data: dict, section: str, record: type, kinds: dict, rules: dict) -> tuple:  # noqa: PLR0913 -- one field check's description
     items = check_field(path, data, section, list, rule=bool, error=ParamsError, hint=_FIX)
     out = []
     for i, item in enumerate(items):

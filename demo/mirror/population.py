@@ -100,7 +100,7 @@ def _jitter(seed: int, key: tuple[str, str, int], spread: float) -> np.ndarray:
     return 1.0 + spread * rng.uniform(-1.0, 1.0, 3)
 
 
-def build(params: Params, actions: list[Action]) -> Population:
+def build(params: Params, actions: list[Action]) -> Population:  # noqa: C901 -- one pass over regions and unit types; split with the science issue
     k = len(actions)
     rows: list[dict] = []
     for r_index, region in enumerate(params.regions):

@@ -160,7 +160,7 @@ class MirrorSystem:
         aimless = [a.name for a in pop.actions if not a.goal_directed and self.agent.can_perform(a.name)]
         return goal + aimless[:1]
 
-    def _kiosk(self, t: float, present: bool) -> None:
+    def _kiosk(self, t: float, present: bool) -> None:  # noqa: C901 -- kiosk policy, to move out of the mirror package (docs/architecture.md)
         """Attract mode and forgetting the last visitor, from how long nobody has been in view."""
         k = self.params.kiosk
         if present:

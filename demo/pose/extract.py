@@ -123,7 +123,7 @@ def _cached_worker(job: tuple[str, str, str | None, int, Crop | None]) -> str:
     return video
 
 
-def extract_many(videos: list[Path], model_path: Path, cache_dir: Path | None = None,
+def extract_many(videos: list[Path], model_path: Path, cache_dir: Path | None = None,  # noqa: PLR0913 -- extraction's options, all keyword in use
                  workers: int | None = None, max_poses: int = 1,
                  crops: list[Crop | None] | None = None) -> list[Recording]:
     """Cached extraction of many videos, one process per core (each pose call is mostly serial);

@@ -83,7 +83,7 @@ class ShallowNet(_Classes):
         return (self.hidden_w.astype(np.float64) * (1 - h * h)) @ self._w2
 
 
-def minimise(loss, theta: np.ndarray, max_iter: int, memory: int = 10, ftol: float = 2.2e-9,
+def minimise(loss, theta: np.ndarray, max_iter: int, memory: int = 10, ftol: float = 2.2e-9,  # noqa: C901, PLR0913 -- an optimiser's knobs, named as scipy names them
              gtol: float = 1e-5) -> np.ndarray:
     """Limited-memory BFGS (Nocedal and Wright, algorithms 7.4 and 7.5) with a backtracking line search.
 
@@ -159,7 +159,7 @@ class _Problem:
         return value, (np.exp(logp) - self.onehot) * self.w[:, None]
 
 
-def fit(x: np.ndarray, y: np.ndarray, n_classes: int, l2: float = 1e-2,
+def fit(x: np.ndarray, y: np.ndarray, n_classes: int, l2: float = 1e-2,  # noqa: PLR0913 -- an optimiser's knobs, named as scipy names them
         sample_weight: np.ndarray | None = None, max_iter: int = 300) -> Softmax:
     pb = _Problem.of(x, y, n_classes, sample_weight)
     f = pb.xs.shape[1]
@@ -176,7 +176,7 @@ def fit(x: np.ndarray, y: np.ndarray, n_classes: int, l2: float = 1e-2,
                    theta[f * n_classes:].astype(np.float32))
 
 
-def fit_net(x: np.ndarray, y: np.ndarray, n_classes: int, hidden: int = 64, l2: float = 3e-3,
+def fit_net(x: np.ndarray, y: np.ndarray, n_classes: int, hidden: int = 64, l2: float = 3e-3,  # noqa: PLR0913 -- an optimiser's knobs, named as scipy names them
             sample_weight: np.ndarray | None = None, max_iter: int = 100, seed: int = 0) -> ShallowNet:
     """Train a ShallowNet. 100 L-BFGS steps: on both halves of BIISC 100, 200 and 400 gave the
     same accuracy (docs/recognition.md); more only cost time."""

@@ -58,7 +58,7 @@ class ActionClass:
         return [load(p) for p in self.examples]
 
 
-def _check(path: Path, data: dict, key: str, kind, required: bool = True, rule=None, hint: str = ""):
+def _check(path: Path, data: dict, key: str, kind, required: bool = True, rule=None, hint: str = ""):  # noqa: PLR0913 -- a class's manifest fields, keyword in use
     return check_field(path, data, key, kind, required, rule, hint, error=ActionFileError)
 
 
@@ -103,7 +103,7 @@ def load_class(directory: Path) -> ActionClass:
 DEFAULT_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#999999")
 
 
-def class_for(lib: Library, name: str, goal_directed: bool | None, label: str | None = None,
+def class_for(lib: Library, name: str, goal_directed: bool | None, label: str | None = None,  # noqa: PLR0913 -- a class's manifest fields, keyword in use
               explanation: str | None = None, goal: str | None = None, colour: str | None = None,
               idle: bool = False) -> ActionClass:
     """A new class, or an update of an existing one, with defaults for what is not given; checked

@@ -35,7 +35,7 @@ class Default:
     hdm05_count: int = 0
 
 
-def _c(name, label, explanation, goal_directed, goal, colour, kind="action") -> ActionClass:
+def _c(name, label, explanation, goal_directed, goal, colour, kind="action") -> ActionClass:  # noqa: PLR0913 -- one example's description
     return ActionClass(name, label, explanation, goal_directed, goal, colour, kind)
 
 

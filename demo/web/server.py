@@ -67,7 +67,7 @@ def _no_delay(wsgi_app):
     return app
 
 
-def create_app(settings: config.Settings | None = None, model_path: Path | None = None,
+def create_app(settings: config.Settings | None = None, model_path: Path | None = None,  # noqa: PLR0913 -- the public test and bench entry; keyword in use
                server_source: Callable[[], Source] | None = None,
                recordings: dict[str, Path] | None = None,
                library: Path | None = None, mirror_params: Path | None = None) -> tuple[Flask, SocketIO, Hub]:
