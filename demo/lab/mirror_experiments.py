@@ -3,7 +3,7 @@
 Each runs a MirrorSystem through a timeline of observed clips (through the real
 recogniser) and the agent's own actions, with rests between trials so every
 response starts from baseline, and returns the traces. The tests assert the
-properties on these traces; `python -m demo model plot` draws them. One
+properties on these traces; `python -m demo mirror plot` draws them. One
 piece of code for both, so what is plotted is what is tested. Nothing here
 reads or writes files.
 """

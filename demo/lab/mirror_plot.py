@@ -1,4 +1,4 @@
-"""`python -m demo model plot`: typical responses of the model, as one PNG.
+"""`python -m demo mirror plot`: typical responses of the model, as one PNG.
 
 Runs the protocols of demo/lab/mirror_experiments.py (the ones the tests check)
 on performances of the virtual actor that the library has never seen, seen

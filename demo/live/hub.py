@@ -164,7 +164,7 @@ class Hub:
         stream_id = stream_id or self.default_shared()
         if stream_id is None:
             raise BadMessageError("There is nothing to watch: no camera and no bundled recording.",
-                                  "Run `python -m demo models` to restore the bundled recording.")
+                                  "Run `python -m demo pose-models` to restore the bundled recording.")
         with self.lock:
             if sid in self.viewers.get(stream_id, ()):
                 return stream_id

@@ -111,7 +111,7 @@ class Stream:
             return frame.pose
         if self._estimator is None:
             if self.model_path is None:
-                raise DemoError("This stream has no pose model.", "Run `python -m demo models`.")
+                raise DemoError("This stream has no pose model.", "Run `python -m demo pose-models`.")
             self._estimator = PoseEstimator(self.model_path, self.max_people)
         return self._estimator.detect(frame.image, frame.t)
 

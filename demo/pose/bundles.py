@@ -28,7 +28,7 @@ from demo.pose.progress import ProgressBar
 
 _BASE_URL = "https://storage.googleapis.com/mediapipe-models/pose_landmarker"
 BUNDLE_MEMBERS = ("pose_detector.tflite", "pose_landmarks_detector.tflite")
-FIX = "Run `python -m demo models` to provision it again."
+FIX = "Run `python -m demo pose-models` to provision it again."
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ def resolve(variant: str | None = None, pose_dir: Path | None = None) -> Path:
             if path.is_file():
                 verify(path)  # a corrupt file is an error, not silently skipped
                 return path
-    fix = f"Run `python -m demo models{' --pose-model ' + variant if variant else ''}`."
+    fix = f"Run `python -m demo pose-models{' --pose-model ' + variant if variant else ''}`."
     raise ModelMissingError(f"No {variant or ''} pose model in {pose_dir}.".replace("  ", " "), fix)
 
 

@@ -49,7 +49,7 @@ class PoseEstimator:
         except (RuntimeError, ValueError) as e:
             raise ModelCorruptError(
                 f"MediaPipe could not load the pose model {self.model_path}: {e}",
-                "Run `python -m demo models` to provision it again.",
+                "Run `python -m demo pose-models` to provision it again.",
             ) from e
         self.selector = PersonSelector()
         self._last_ms = -1

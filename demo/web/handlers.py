@@ -63,7 +63,7 @@ class Handlers(Namespace):
                     f"The frame is {len(msg.jpeg) / 1e6:.1f} MB; the limit is "
                     f"{config.MAX_FRAME_BYTES / 1e6:.1f} MB.", "Send smaller frames (640x480, quality 80).")
             if self.hub.setup.model_path is None:
-                raise DemoError("The server has no pose model.", "Run `python -m demo models`.")
+                raise DemoError("The server has no pose model.", "Run `python -m demo pose-models`.")
             stream = self.hub.browser_stream(request.sid)
         except DemoError as e:
             self.emit_error(e)

@@ -4,7 +4,7 @@ Seen actions go through the real recogniser: performances of the virtual
 actor the shipped library has never seen (seeds 1000+), and real people
 (BIISC, a library from subjects S001-S005 tested on S006-S010). The
 protocols are demo/lab/mirror_experiments.py, the same code that
-`python -m demo model plot` draws.
+`python -m demo mirror plot` draws.
 """
 
 from __future__ import annotations

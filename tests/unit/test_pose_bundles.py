@@ -55,7 +55,7 @@ def test_corrupt_bundle_is_detected_with_the_fixing_command(built_bundle, tmp_pa
     bad.write_bytes(data[: len(data) // 2])
     with pytest.raises(ModelCorruptError) as err:
         pose_models.verify(bad)
-    assert "python -m demo models" in str(err.value)
+    assert "python -m demo pose-models" in str(err.value)
     with pytest.raises(ModelCorruptError):
         pose_models.resolve("full", tmp_path)
 
@@ -82,7 +82,7 @@ def test_official_file_with_wrong_hash_is_refused(tmp_path):
 def test_missing_model_names_the_command(tmp_path):
     with pytest.raises(ModelMissingError) as err:
         pose_models.resolve(None, tmp_path)
-    assert "python -m demo models" in err.value.fix
+    assert "python -m demo pose-models" in err.value.fix
     with pytest.raises(ModelMissingError, match="Unknown pose model"):
         pose_models.resolve("tiny", tmp_path)
 
@@ -92,7 +92,7 @@ def test_mediapipe_refusal_becomes_a_clear_error(tmp_path):
     with zipfile.ZipFile(bad, "w") as zf:
         zf.writestr("pose_detector.tflite", b"x" * 100)
         zf.writestr("pose_landmarks_detector.tflite", b"y" * 100)
-    with pytest.raises(ModelCorruptError, match="python -m demo models"):
+    with pytest.raises(ModelCorruptError, match="python -m demo pose-models"):
         pose_models.check_loads(bad)
 
 
