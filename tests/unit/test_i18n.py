@@ -18,7 +18,7 @@ def used_keys() -> set[str]:
     keys = set()
     for path in (ROOT / "templates").glob("*.html"):
         keys |= set(re.findall(r'data-i18n(?:-title)?="([^"]+)"', path.read_text()))
-    for path in (ROOT / "static" / "js").glob("*.js"):
+    for path in (ROOT / "static" / "js").rglob("*.js"):
         text = path.read_text()
         keys |= set(re.findall(r'\bt\("([a-z_.-]+)"', text))
         keys |= set(re.findall(r'banner\("([a-z_.-]+)"', text))

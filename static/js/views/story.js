@@ -1,6 +1,6 @@
 // One visitor-facing sentence that follows what happens: what the visitor did, what the
 // figure does, and what the units make of it. Words from the translation files (i18n.js).
-import { t, has, classLabel } from "./i18n.js";
+import { t, has, classLabel } from "../lib/i18n.js";
 
 export function story(state, hello) {
   const m = state?.mirror, a = state?.action;

@@ -1,9 +1,9 @@
 // The Socket.IO connection: the protocol's events in, frames and controls out.
 // Knows nothing about drawing; main.js wires it to the views.
-import { io } from "../vendor/socket.io-client/socket.io.esm.min.js";
+import { io } from "../../vendor/socket.io-client/socket.io.esm.min.js";
 // MessagePack, as the server speaks it: each packet is one websocket frame with its binary
 // fields inside (the default parser sends one frame per binary field, per viewer).
-import msgpackParser from "../vendor/socket.io-msgpack-parser/parser.esm.min.js";
+import msgpackParser from "../../vendor/socket.io-msgpack-parser/parser.esm.min.js";
 
 export function connect(handlers) {
   const socket = io({

@@ -1,7 +1,7 @@
 // The lecture page's controls: the source, the model's own actions, learning and training,
 // reset, freeze, projector theme, language, keyboard shortcuts and the unit inspector.
 // Model controls carry the token from the page's URL (?token=...): other devices need it.
-import { t, setLanguage, LANGUAGES, language, classLabel } from "./i18n.js";
+import { t, setLanguage, LANGUAGES, language, classLabel } from "../lib/i18n.js";
 
 const $ = (id) => document.getElementById(id);
 

@@ -1,6 +1,6 @@
 // The recogniser's view: current action, goal-directed gauge, evidence bars.
 // Built once from the classes in `hello`; updated from each `state.action`.
-import { t, classLabel, classExplanation } from "./i18n.js";
+import { t, classLabel, classExplanation } from "../lib/i18n.js";
 
 export class ActionView {
   constructor({ label, explanation, marker, list }) {

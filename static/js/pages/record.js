@@ -1,10 +1,10 @@
 // The record page, for developers: name a class, record examples with a countdown (the
 // server trims each to its movement), replay or discard them, and save the class. It is
 // live at once: the server retrains and sends every page the new classes and units.
-import { connect } from "./connection.js";
-import { openCamera, FrameSender } from "./camera.js";
-import { SkeletonView, figureCrop } from "./skeleton.js";
-import { setLanguage, t } from "./i18n.js";
+import { connect } from "../lib/connection.js";
+import { openCamera, FrameSender } from "../lib/camera.js";
+import { SkeletonView, figureCrop } from "../views/skeleton.js";
+import { setLanguage, t } from "../lib/i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);

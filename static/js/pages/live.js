@@ -1,16 +1,16 @@
 // The kiosk and lecture page: chooses the source, wires the connection to the views.
 // Default: this browser's camera; without one, the server's source or a
 // bundled recording, so the page always shows something.
-import { connect } from "./connection.js";
-import { openCamera, FrameSender } from "./camera.js";
-import { SkeletonView, figureCrop } from "./skeleton.js";
-import { ActionView } from "./actions.js";
-import { RasterView } from "./raster.js";
-import { BrainView } from "./brain.js";
-import { SpikeSound } from "./sound.js";
-import { story } from "./story.js";
-import { setLanguage, t, classLabel } from "./i18n.js";
-import { LectureControls } from "./lecture.js";
+import { connect } from "../lib/connection.js";
+import { openCamera, FrameSender } from "../lib/camera.js";
+import { SkeletonView, figureCrop } from "../views/skeleton.js";
+import { ActionView } from "../views/actions.js";
+import { RasterView } from "../views/raster.js";
+import { BrainView } from "../views/brain.js";
+import { SpikeSound } from "../views/sound.js";
+import { story } from "../views/story.js";
+import { setLanguage, t, classLabel } from "../lib/i18n.js";
+import { LectureControls } from "../views/controls.js";
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
