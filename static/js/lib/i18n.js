@@ -34,9 +34,3 @@ export function apply(root) {
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
 }
-
-// A class's words: the translation file's, else the action library's own (a class a developer added).
-export function classLabel(c) { return has(`class.${c.name}.label`) ? t(`class.${c.name}.label`) : c.label; }
-export function classExplanation(c) {
-  return has(`class.${c.name}.explanation`) ? t(`class.${c.name}.explanation`) : c.explanation;
-}

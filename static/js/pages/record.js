@@ -2,20 +2,17 @@
 // server trims each to its movement), replay or discard them, and save the class. It is
 // live at once: the server retrains and sends every page the new classes and units.
 import { connect } from "../lib/connection.js";
-import { openCamera, FrameSender } from "../lib/camera.js";
+import { t } from "../lib/i18n.js";
+import { $, params, startPage, withToken, cameraFeed, landmarksOf, everyFrame } from "../lib/page.js";
 import { SkeletonView, figureCrop } from "../views/skeleton.js";
-import { setLanguage, t } from "../lib/i18n.js";
 
-const $ = (id) => document.getElementById(id);
-const params = new URLSearchParams(location.search);
-const token = params.get("token");
 const view = new SkeletonView($("view"));
 const video = $("camera");
 
 // window.recorder exposes what the page knows to tests.
 const page = { hello: null, state: null, examples: [], errors: [], saved: null, recording: false, mode: "starting" };
 window.recorder = page;
-await setLanguage(params.get("lang") || "en");
+await startPage();
 let sender = null;
 let edges = [];
 
@@ -24,7 +21,7 @@ function message(text, error = false) {
   $("message").classList.toggle("error", error);
 }
 
-function control(action, extra = {}) { link.control(action, token ? { ...extra, token } : extra); }
+const control = withToken((action, extra) => link.control(action, extra));
 
 const link = connect({
   hello(h) {
@@ -45,7 +42,7 @@ const link = connect({
   state(s) {
     page.state = s;
     if (sender && s.client_ts != null) sender.ack(s.frame_id);
-    page.landmarks = s.person ? new Float32Array(s.person.landmarks) : null;
+    page.landmarks = landmarksOf(s);
   },
   error(e) {
     page.errors.push(e);
@@ -56,10 +53,8 @@ const link = connect({
 
 async function start() {
   try {
-    await openCamera(video);
+    sender = await cameraFeed(video, link);
     page.mode = "camera";
-    sender = new FrameSender(video, (id, ts, jpeg) => link.sendFrame(id, ts, jpeg));
-    sender.start();
   } catch (err) {
     page.mode = "watch";
     message(t("banner.no_camera"), true);
@@ -142,13 +137,11 @@ $("form").addEventListener("submit", (e) => {
   control("save", { class: spec });
 });
 
-function render() {
+$("save").disabled = true;
+everyFrame(() => {
   if (page.mode === "camera") {
     view.draw({ picture: video, picW: video.videoWidth, picH: video.videoHeight, landmarks: page.landmarks, mirrored: true });
   } else {
     view.draw({ picture: null, picW: page.state?.image_size?.[0], picH: page.state?.image_size?.[1], landmarks: page.landmarks });
   }
-  requestAnimationFrame(render);
-}
-$("save").disabled = true;
-requestAnimationFrame(render);
+});

@@ -1,23 +1,24 @@
 // The recogniser's view: current action, goal-directed gauge, evidence bars.
-// Built once from the classes in `hello`; updated from each `state.action`.
-import { t, classLabel, classExplanation } from "../lib/i18n.js";
+// Built once from the classes in `hello`; each state's `action` updates it.
+import { t } from "../lib/i18n.js";
+import { Classes } from "../lib/classes.js";
 
 export class ActionView {
   constructor({ label, explanation, marker, list }) {
     this.el = { label, explanation, marker, list };
-    this.classes = [];
+    this.classes = new Classes();
     this.fills = [];
   }
 
   setClasses(classes) {
     this.classes = classes;
     this.el.list.replaceChildren();
-    this.fills = classes.map((c) => {
+    this.fills = classes.list.map((c) => {
       const li = document.createElement("li");
       if (c.goal_directed && !c.idle) li.classList.add("goal");
       const name = document.createElement("span");
       name.className = "name";
-      name.textContent = classLabel(c);
+      name.textContent = classes.label(c);
       const bar = document.createElement("span");
       bar.className = "bar";
       const fill = document.createElement("span");
@@ -31,14 +32,14 @@ export class ActionView {
     });
   }
 
-  update(action) {
+  applyState(state) {
+    const action = state.action;
     if (!action) return;
-    const byName = Object.fromEntries(this.classes.map((c) => [c.name, c]));
     const shown = action.moving ? action.label : action.last;
-    const cls = shown ? byName[shown] : null;
-    const label = cls ? classLabel(cls) : null;
+    const cls = shown ? this.classes.get(shown) : null;
+    const label = cls ? this.classes.label(cls) : null;
     this.el.label.textContent = action.moving ? (label || "…") : (label ? t("action.just_now", { label }) : "–");
-    this.el.explanation.textContent = cls ? classExplanation(cls) : t("action.hint");
+    this.el.explanation.textContent = cls ? this.classes.explanation(cls) : t("action.hint");
     action.scores.forEach((p, i) => { if (this.fills[i]) this.fills[i].style.width = `${Math.round(p * 100)}%`; });
     this.el.marker.style.left = `${Math.round((action.moving ? action.goal : 0.5) * 100)}%`;
   }

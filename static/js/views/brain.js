@@ -13,8 +13,10 @@ const REST = 3;    // Hz: a region at rest stays dim
 const FULL = 30;   // Hz above rest: a region this active glows fully
 
 export class BrainView {
-  constructor(canvas) {
+  // `regionRates`: where the units' mean rate per region comes from (the raster computes it).
+  constructor(canvas, regionRates) {
     this.canvas = canvas;
+    this.regionRates = regionRates;
     this.ctx = canvas.getContext("2d");
     this.regions = [];
     this.level = [];   // smoothed 0..1 activity per region (read by tests)
@@ -22,8 +24,8 @@ export class BrainView {
 
   setLayout(layout) { this.regions = layout ? layout.regions : []; this.level = this.regions.map(() => 0); }
 
-  update(regionRates) {
-    regionRates.forEach((r, i) => {
+  applyState() {
+    this.regionRates().forEach((r, i) => {
       const target = Math.max(0, Math.min(1, (r - REST) / FULL));
       this.level[i] = this.level[i] === undefined ? target : 0.6 * this.level[i] + 0.4 * target;
     });

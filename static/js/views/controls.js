@@ -1,16 +1,22 @@
 // The lecture page's controls: the source, the model's own actions, learning and training,
 // reset, freeze, projector theme, language, keyboard shortcuts and the unit inspector.
 // Model controls carry the token from the page's URL (?token=...): other devices need it.
-import { t, setLanguage, LANGUAGES, language, classLabel } from "../lib/i18n.js";
-
-const $ = (id) => document.getElementById(id);
+import { t, setLanguage, LANGUAGES, language } from "../lib/i18n.js";
+import { Classes } from "../lib/classes.js";
+import { $, withToken } from "../lib/page.js";
 
 export class LectureControls {
-  constructor(page, { control, useSource }) {
-    this.page = page;
-    this.token = new URLSearchParams(location.search).get("token");
-    this.send = (action, extra = {}) => control(action, this.token ? { ...extra, token: this.token } : extra);
+  // `raster` and `sound`: the views these controls inspect and switch; `onFreeze(on)`: the page
+  // stops taking new states while frozen.
+  constructor({ control, useSource, raster, sound, onFreeze }) {
+    this.send = withToken(control);
     this.useSource = useSource;
+    this.raster = raster;
+    this.sound = sound;
+    this.onFreeze = onFreeze;
+    this.frozen = false;
+    this.classes = new Classes();
+    this.layout = null;
     this.selected = -1;
     this.actions = [];
     this.why = false;
@@ -19,7 +25,7 @@ export class LectureControls {
     $("ctl-training").addEventListener("change", (e) => this.send("train", { mode: e.target.value }));
     $("ctl-reset").addEventListener("click", () => this.send("reset", { weights: "default" }));
     $("ctl-untrained").addEventListener("click", () => this.send("reset", { weights: "untrained" }));
-    $("ctl-freeze").addEventListener("click", () => this.freeze(!page.frozen));
+    $("ctl-freeze").addEventListener("click", () => this.freeze(!this.frozen));
     $("ctl-speed").addEventListener("change", (e) => this.send("speed", { factor: Number(e.target.value) }));
     $("ctl-why").addEventListener("click", () => this.showWhy(!this.why));
     $("ctl-projector").addEventListener("click", () => this.projector(!document.body.classList.contains("projector")));
@@ -28,18 +34,19 @@ export class LectureControls {
     lang.addEventListener("change", async (e) => { await setLanguage(e.target.value); this.relabel(); });
     $("raster").addEventListener("click", (e) => {
       const r = e.target.getBoundingClientRect();
-      this.selected = page.raster.unitAt(e.clientX - r.left, e.clientY - r.top);
+      this.selected = raster.unitAt(e.clientX - r.left, e.clientY - r.top);
       this.inspect();
     });
     window.addEventListener("keydown", (e) => this.key(e));
   }
 
-  setHello(h) {
+  setHello(h, classes) {
     const src = $("ctl-source");
     src.replaceChildren(new Option(t("source.camera"), "camera"));
     if (h.server_source) src.add(new Option("server", h.server_source.stream));
     for (const name of h.replays) src.add(new Option(`recording: ${name}`, `replay:${name}`));
-    this.classes = h.classes || [];
+    this.classes = classes;
+    this.layout = h.mirror;
     this.actions = h.mirror ? h.mirror.actions : [];
     this.relabel();
   }
@@ -47,11 +54,10 @@ export class LectureControls {
   relabel() {
     const box = $("ctl-act");
     box.replaceChildren();
-    const byName = Object.fromEntries((this.classes || []).map((c) => [c.name, c]));
     this.actions.forEach((name, i) => {
       const b = document.createElement("button");
       b.type = "button";
-      b.textContent = `${i + 1} ${classLabel(byName[name] || { name, label: name })}`;
+      b.textContent = `${i + 1} ${this.classes.label(name)}`;
       b.addEventListener("click", () => this.send("act", { class: name }));
       box.append(b);
     });
@@ -63,7 +69,7 @@ export class LectureControls {
     this.inspect();
   }
 
-  update(state) {
+  applyState(state) {
     const m = state.mirror;
     if (!m) return;
     if (document.activeElement !== $("ctl-learning")) $("ctl-learning").checked = m.learning;
@@ -77,15 +83,14 @@ export class LectureControls {
   }
 
   inspect() {
-    const box = $("inspector"), layout = this.page.hello?.mirror, rates = this.page.raster.rates;
+    const box = $("inspector"), layout = this.layout, rates = this.raster.rates;
     if (this.selected < 0 || !layout) { box.hidden = true; return; }
     const i = this.selected, type = layout.types[layout.type[i]], region = layout.regions[layout.region[i]];
     const pref = layout.pref[i] >= 0 ? layout.actions[layout.pref[i]] : "—";
-    const cls = (this.classes || []).find((c) => c.name === pref);
     box.hidden = false;
     box.textContent = t("lecture.unit", {
       index: i, type: type.label, region: region.label,
-      action: cls ? classLabel(cls) : pref, rate: rates ? rates[i].toFixed(0) : "–",
+      action: pref === "—" ? pref : this.classes.label(pref), rate: rates ? rates[i].toFixed(0) : "–",
     });
   }
 
@@ -125,8 +130,9 @@ export class LectureControls {
   }
 
   freeze(on) {
-    this.page.frozen = on;
-    this.page.raster.frozen = on;
+    this.frozen = on;
+    this.onFreeze(on);
+    this.raster.frozen = on;
     $("ctl-freeze").setAttribute("aria-pressed", String(on));
   }
 
@@ -144,7 +150,7 @@ export class LectureControls {
     else if (k === "c") this.send("train", { mode: $("ctl-training").value === "counter" ? "off" : "counter" });
     else if (k === "r") this.send("reset", { weights: "default" });
     else if (k === "u") this.send("reset", { weights: "untrained" });
-    else if (k === "f") this.freeze(!this.page.frozen);
+    else if (k === "f") this.freeze(!this.frozen);
     else if (k === "m") {  // slow motion: 1x, 1/2x, 1/4x, round again
       const speed = $("ctl-speed");
       speed.selectedIndex = (speed.selectedIndex + 1) % speed.options.length;
@@ -153,7 +159,7 @@ export class LectureControls {
     else if (k === "p") this.projector(!document.body.classList.contains("projector"));
     else if (k === "w") this.showWhy(!this.why);
     else if (k === "h") $("controls").classList.toggle("collapsed");  // the view unobstructed
-    else if (k === "s") this.page.sound.set(!this.page.sound.on);
+    else if (k === "s") this.sound.set(!this.sound.on);
     else return;
     e.preventDefault();
   }

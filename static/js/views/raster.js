@@ -65,6 +65,8 @@ export class RasterView {
     this.totalRows = row;
   }
 
+  applyState(state) { this.push(state.mirror); }
+
   push(m) {
     if (!this.layout || !m || this.frozen) return;
     const n = this.layout.region.length;

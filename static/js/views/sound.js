@@ -48,6 +48,10 @@ export class SpikeSound {
     this.button.textContent = this.labels ? this.labels(this.on) : (this.on ? "Sound on" : "Sound off");
   }
 
+  setLayout(layout) { this.layout = layout; }
+
+  applyState(state) { this.play(state.mirror, this.layout); }
+
   play(m, layout) {
     if (!this.on || !m || !layout) return;
     if (!this.ctx) this.start();

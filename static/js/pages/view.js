@@ -1,0 +1,4 @@
+// The view page: the live wiring (pages/live.js) in its mode.
+import { startLivePage } from "./live.js";
+
+await startLivePage("view");
