@@ -28,6 +28,7 @@ from demo.lab import viewer_swarm
 from demo.lab.clients import CameraClient
 from demo.lab.measure import DEFAULT_CLIP, SIZE, load_frames, pct, rss_mb
 from demo.lab.net import free_port, wait_until_up
+from demo.live.kiosk import Kiosk
 from demo.live.stream import Stream
 from demo.mirror import params as mparams
 from demo.mirror import wire
@@ -160,11 +161,13 @@ def bench_mirror(steps: int = 5000) -> dict:
             times.append((time.perf_counter() - t0) * 1000)
         out[name] = (pop.size, pct(times, 50), pct(times, 95))
     session = MirrorSystem(actions, p)
+    kiosk = Kiosk()
     frame = []
     for i in range(steps // 5):
         if i % 60 == 0:
             session.act(actions[(i // 60) % len(actions)].name)
         t0 = time.perf_counter()
+        kiosk.update(session, i / 15, present=False)
         snap = session.update(i / 15, None)
         wire.pack(snap, p.dynamics.r_max)
         wire.agent(snap)

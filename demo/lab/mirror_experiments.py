@@ -69,8 +69,8 @@ def observations(model: ActionModel, rec: Recording, names: list[str]) -> list[t
 class Runner:
     """Keeps the clock and runs trials back to back on one MirrorSystem.
 
-    Between trials the demonstrator stands still in view (present, not moving),
-    so the kiosk's attract mode and forgetting never start mid-experiment."""
+    Between trials the demonstrator stands still in view (not moving); the kiosk's attract
+    mode and forgetting are the live stream's (demo/live/kiosk.py), not part of an experiment."""
 
     def __init__(self, session: MirrorSystem) -> None:
         self.session = session
@@ -82,7 +82,7 @@ class Runner:
         end = self.t + seconds
         while self.t < end:
             self.t += STEP
-            self.trace.add(self.session.update(self.t, None, present=True), None)
+            self.trace.add(self.session.update(self.t, None), None)
 
     def watch(self, frames: list[tuple[float, Observation, object]], label: str | None) -> None:
         """Play a seen clip (in a training mode the agent answers it)."""
@@ -95,10 +95,10 @@ class Runner:
         """The agent performs `action` with nothing seen."""
         self.session.act(action)
         self.t += STEP
-        self.trace.add(self.session.update(self.t, None, present=True), None)
+        self.trace.add(self.session.update(self.t, None), None)
         while self.session.agent.busy:
             self.t += STEP
-            self.trace.add(self.session.update(self.t, None, present=True), None)
+            self.trace.add(self.session.update(self.t, None), None)
 
 
 def _moved(recognition, offset: float):

@@ -22,6 +22,7 @@ from demo import config
 from demo.errors import BadFrameError, DemoError
 from demo.landmarks import Frame, Pose
 from demo.live import protocol
+from demo.live.kiosk import Kiosk
 from demo.mirror import wire
 from demo.mirror.session import MirrorSystem
 from demo.pose.estimator import PoseEstimator
@@ -70,6 +71,7 @@ class Stream:
         # The mirror units of this stream: made from the action model, re-laid when it changes.
         self.mirror_factory = mirror
         self.mirror: MirrorSystem | None = None
+        self.kiosk = Kiosk()  # inviting visitors and forgetting the last one
         self._mirror_model: ActionModel | None = None
         self._mirror_lock = threading.Lock()
         # Poses kept for an example being recorded (the record page); None when not recording.
@@ -165,7 +167,9 @@ class Stream:
         session = self.mirror_session()
         if session is None:
             return None, None
-        snap = session.update(t, recognition, present)
+        session.apply_commands(t)  # a lecturer's command counts before the kiosk decides
+        self.kiosk.update(session, t, present)
+        snap = session.update(t, recognition)
         return wire.pack(snap, session.params.dynamics.r_max), wire.agent(snap)
 
     def start_recording(self) -> None:

@@ -63,11 +63,7 @@ class MirrorSystem:
         self.training = "off"
         self._answered: float | None = None  # onset of the long seen movement the agent answered
         self._was_moving = False
-        self.attracting = False
-        self._absent_since: float | None = None
-        self._forgotten = False
-        self._next_attract: float | None = None
-        self._attract_turn = 0
+        self.attracting = False  # inviting visitors (set by the kiosk's policy, demo/live/kiosk.py)
         self._seen_label: str | None = None
         self._commands: list = []
         self._lock = threading.Lock()
@@ -117,7 +113,7 @@ class MirrorSystem:
         if self.agent.current is not None and self.agent.current.action not in population.names:
             self.agent.stop()
 
-    def _apply_commands(self, t: float) -> None:
+    def apply_commands(self, t: float) -> None:
         with self._lock:
             commands, self._commands = self._commands, []
         for fn in commands:
@@ -160,53 +156,28 @@ class MirrorSystem:
         aimless = [a.name for a in pop.actions if not a.goal_directed and self.agent.can_perform(a.name)]
         return goal + aimless[:1]
 
-    def _kiosk(self, t: float, present: bool) -> None:  # noqa: C901 -- kiosk policy, to move out of the mirror package (docs/architecture.md)
-        """Attract mode and forgetting the last visitor, from how long nobody has been in view."""
-        k = self.params.kiosk
-        if present:
-            self._absent_since = None
-            self._forgotten = False
-            if self.attracting:
-                self.attracting = False
-                self.agent.stop()
-            return
-        if self._absent_since is None:
-            self._absent_since = t
-        away = t - self._absent_since
-        if away >= k.reset_after and not self._forgotten:
-            self.model.reset("default")
-            self.model.learning = False
-            self.training = "off"
-            self._forgotten = True
-        if away < k.attract_after or self.training != "off":
-            return
-        if not self.attracting:
-            self.attracting = True
-            self._next_attract = t
-        if self.agent.busy:
-            self._next_attract = None
-            return
-        if self._next_attract is None:
-            self._next_attract = t + k.attract_pause
-        if t < self._next_attract:
-            return
-        # Only when it is time to act: asking which classes can be acted may load example files.
+    def invite(self, t: float, turn: int) -> bool:
+        """Perform the `turn`-th of the actions that invite visitors; False when there is none."""
         actions = self.attract_actions()
         if actions:
-            self.agent.act(actions[self._attract_turn % len(actions)], t)
-            self._attract_turn += 1
+            self.agent.act(actions[turn % len(actions)], t)
+        return bool(actions)
 
-    def update(self, t: float, recognition, present: bool | None = None) -> Snapshot:
-        """One frame at stream time t: what the recogniser says (None: nothing), and whether
-        anyone is in view (default: whether there is a recognition at all)."""
-        self._apply_commands(t)
-        self._kiosk(t, recognition is not None if present is None else present)
+    def forget(self) -> None:
+        """Forget the last visitor: shipped weights, learning and training off."""
+        self.model.reset("default")
+        self.model.learning = False
+        self.training = "off"
+
+    def update(self, t: float, recognition) -> Snapshot:
+        """One frame at stream time t: what the recogniser says (None: nothing)."""
+        self.apply_commands(t)
         self._answer(t, recognition)
         return self.step(t, observe(recognition, self.names))
 
     def step(self, t: float, obs: Observation) -> Snapshot:
         """One step with a given observation (the agent supplies the execution)."""
-        self._apply_commands(t)
+        self.apply_commands(t)
         frame = self.agent.at(t)
         exe = Execution()
         if frame is not None and frame.action in self.names:

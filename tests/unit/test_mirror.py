@@ -363,25 +363,3 @@ def test_bench_reports_the_mirror_step(capsys):
     assert main(["bench", "--only", "mirror"]) == 0
     out = capsys.readouterr().out
     assert "mirror step, 204 units" in out and "ms median" in out
-
-
-def test_attract_mode_starts_when_nobody_is_in_view_and_stops_for_a_visitor(shipped, params):
-    s = session(shipped, params)
-    k = params.kiosk
-    s.train("imitation")
-    s.set_learning(True)
-    t, acted = 0.0, set()
-    while t < k.attract_after - 1:
-        t += 0.1
-        snap = s.update(t, None, present=False)
-        assert not snap.attract and snap.agent is None
-    while t < k.reset_after + 20:
-        t += 0.1
-        snap = s.update(t, None, present=False)
-        if snap.agent is not None:
-            acted.add(snap.agent.action)
-    # Nobody for long: the last visitor's training is forgotten, then the model invites with its actions.
-    assert snap.attract and s.training == "off" and not s.model.learning
-    assert len(acted) >= 3 and set(acted) <= set(s.attract_actions())
-    snap = s.update(t + 0.1, None, present=True)
-    assert not snap.attract and snap.agent is None
