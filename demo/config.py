@@ -37,10 +37,9 @@ OFFLINE_WHEEL = "mediapipe==0.10.21"
 MIN_POSE_DETECTION_CONFIDENCE = 0.5
 MIN_POSE_PRESENCE_CONFIDENCE = 0.5
 MIN_TRACKING_CONFIDENCE = 0.5
-# Several people may be in view: detect up to this many, follow one. Each
-# extra slot makes MediaPipe run its person detector on every frame (here
-# about 45 -> 75 ms a frame with the full model); 1 is fastest but then
-# MediaPipe's own tracking, not our rule, decides whom to follow.
+# Several people may be in view: detect up to this many, follow one. More than one makes
+# MediaPipe run its person detector on every frame (slower: `python -m demo bench`); 1 is
+# fastest but then MediaPipe's own tracking, not our rule, decides whom to follow.
 MAX_POSES = 2
 NUM_LANDMARKS = 33
 

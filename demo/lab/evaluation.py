@@ -1,7 +1,7 @@
 """Measure a recogniser on labelled clips: accuracy, confusions, goal vs meaningless, earliness.
 
 Pure computation on lists of results, plus an optional plot. It does not
-train or classify (demo/recognition/online.py does).
+train or classify (demo/recognition/training.py and clips.py do).
 """
 
 from __future__ import annotations

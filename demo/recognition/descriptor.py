@@ -22,8 +22,8 @@ STATS = ("mean", "std", "min", "max", "p10", "p50", "p90", "first", "last",
          "first third", "middle third", "last third", "raised")
 N_STATS = len(STATS)
 # The feature channels described: all but how well the pose model sees each hand, which says
-# which arm to trust (order_arms) but describes the camera's angle, not the action (with it
-# in, 8-way accuracy on BIISC moved 0.787 -> 0.800 on one half and 0.746 -> 0.725 on the other).
+# which arm to trust (order_arms) but describes the camera's angle, not the action
+# (docs/recognition.md, "What the richer descriptor gained").
 DESCRIBED = np.setdiff1d(np.arange(N_FEATURES), [_SEEN, N_ARM + _SEEN])
 # Oscillation is described for the acting arm and the shared (body, head) channels
 # (positions among the DESCRIBED channels).

@@ -255,17 +255,15 @@ def order_arms(values: np.ndarray) -> np.ndarray:
     """(T, F) features with the acting arm's channels first.
 
     Active is how far the hand's height ranged, not how fast it moved: walking swings both
-    arms all the time, and a swinging arm's summed speed outweighed a hand raised once to the
-    mouth (on BIISC, walking past with the acting arm on the far side, the swinging near arm was
-    taken in 26 clips of 28). Measured on both halves of BIISC (docs/recognition.md)."""
+    arms all the time, and a swinging arm's speed outweighs a hand raised once to the mouth
+    (docs/recognition.md, "The shipped library")."""
     if not len(values):
         return values
     # Column ranges and sums of the channels at once (this runs on every frame).
     cols = values[:, [_ARM_UP, N_ARM + _ARM_UP, _ARM_SEEN, N_ARM + _ARM_SEEN]]
     top, bottom, seen = cols[:, :2].max(axis=0), cols[:, :2].min(axis=0), cols[:, 2:].sum(axis=0)
     # An arm the pose model barely sees (the far arm, side-on) is guessed, often as a jittery
-    # copy of the near one; its apparent activity counts by how well it is seen. Without this,
-    # side views picked the guessed arm: the shipped library judged BIISC's goals 0.725 -> 0.785.
+    # copy of the near one; its apparent activity counts by how well it is seen.
     left, right = (top - bottom) * (seen + 1e-6)  # unseen both: as if seen alike
     if right >= left:
         return np.concatenate([values[:, N_ARM:2 * N_ARM], values[:, :N_ARM], values[:, 2 * N_ARM:]], axis=1)

@@ -5,7 +5,7 @@ a smooth, single-peaked speed profile per stroke and end by decelerating
 into a stable end point at a target; meaningless movements (arm circles,
 waving, flailing) are cyclic or keep moving without settling. These
 numbers describe the active hand over a stretch of feature frames; how much
-each counts is learned from the library (demo/recognition/online.py).
+each counts is learned from the library (demo/recognition/training.py).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ _SLOW = 0.6      # torso lengths per second: the hand is "still" below this
 _NEAR_FACE = 0.6  # torso lengths from the nose, mouth or an ear
 _AWAY = 0.55      # hand at least this far from its own shoulder... raised or held out
 _CONTACT = 0.3    # torso lengths: the hand touches the face (drinking, phoning, wiping, scratching)
-# 0.3, not 0.35: many people wave with the hand about 0.35-0.4 torso beside the face, which 0.35
-# counted as touching it. Measured on both halves of BIISC (docs/recognition.md, "The two open targets").
+# Many people wave with the hand 0.35-0.4 torso beside the face: that is not touching it
+# (docs/recognition.md, "The two open targets").
 
 
 _BOX3 = np.ones(3) / 3
@@ -96,6 +96,6 @@ def evidence(values: np.ndarray, fps: float, ordered: bool = False) -> np.ndarra
         # passes it by); "dwell_near_face" also asks for stillness, which a wiping hand lacks.
         share(face < _CONTACT) / n,
         # The elbow at the hand's highest point: bent to bring the hand to the head, straight to
-        # wave or stretch. Measured on BIISC alone: ROC AUC 0.87 for goal vs meaningless.
+        # wave or stretch (docs/recognition.md).
         cos[int(np.argmax(up))],
     ], np.float32)

@@ -4,7 +4,7 @@ A developer adds a class without code: a manifest (name, label, a one-line
 explanation for visitors, goal_directed, the goal, a colour) and a few
 example recordings in `examples/`. Loading validates every field and names
 the file and field of any error. This module reads and writes the library;
-it does not learn from it (demo/recognition/online.py does).
+it does not learn from it (demo/recognition/training.py does).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ BIISC, docs/recognition.md, "One movement model for every library"). So a
 library's own movement model is blended with the built-in one, which counts
 as much as the examples it was learnt from: a few examples lean on it, many
 take over (and teach what only they know, such as a cough being no goal).
-A library's own classes count in the score besides (demo/recognition/online.py).
+A library's own classes count in the score besides (demo/recognition/training.py, `ActionModel.goal_score`).
 
 This module learns, stores and loads that model. It does not describe
 movements or read action libraries.

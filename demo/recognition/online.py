@@ -23,9 +23,8 @@ from demo.recognition.training import ActionModel
 from demo.recognition.why import Why, explain
 
 # Within a movement the class belief is a leaky average of each window's probabilities, with
-# this time constant (seconds): evidence accumulates instead of each window judging afresh.
-# Chosen on both halves of BIISC (docs/recognition.md): 8-way 0.775 -> 0.783 and 0.712 -> 0.746
-# at 1 s; 0.5 s gained less, 2 s and more lost (the beginning outweighed the end).
+# this time constant (seconds): evidence accumulates instead of each window judging afresh
+# (docs/recognition.md, stage 6, "Accumulated belief").
 BELIEF_TAU = 1.0
 DECISIVE_P = 0.6               # a class is decided when it has this probability...
 DECISIVE_MARGIN = 0.25         # ...and leads the next by this much
@@ -141,8 +140,7 @@ class Recogniser:
         desc, kin, window = self._judge(frames, times)
         moving = move is not None
         proba = self._accumulate(t, move.start, window) if moving else window
-        # The classes' share of the goal score reads the accumulated belief too: on both halves
-        # of BIISC 0.950 -> 0.950 and 0.896 -> 0.921, five a class 0.826 -> 0.834 (window alone).
+        # The classes' share of the goal score reads the accumulated belief too (docs/recognition.md).
         goal = self.model.goal_score(proba, kin) if moving else 0.5
         idle_mask = self.model.idle_mask
         p_idle = float(proba[idle_mask].sum())

@@ -27,19 +27,16 @@ from demo.recording import SYNTHETIC_POSE_MODEL, Recording
 
 PREFIXES = (0.5, 0.75, 1.0)   # training windows: the first half, three quarters and all of a movement
 PREFIX_WEIGHTS = (0.5, 0.75, 1.0)
-# More training windows: the movement without its first tenth, its last tenth, or 15% at both
-# ends (fraction from, fraction to, weight). Where the online segmenter starts and ends a
-# movement varies from person to person; learning from these crops made BIISC 8-way (library
-# S001-S005, whole movements of S006-S010) 0.69 -> 0.73; cropping more did not add more.
+# More training windows, so the classes tolerate where the segmenter cut a movement (it varies
+# from person to person): without its first tenth, its last tenth, or 15% at both ends
+# (fraction from, fraction to, weight). Why these: docs/recognition.md, "Why this method".
 CROPS = ((0.1, 1.0, 0.7), (0.0, 0.9, 0.7), (0.15, 0.85, 0.5))
 HIDDEN = 64                    # hidden units of the class model
 L2 = 3e-3
 # Goal-directedness: the share of the goal-directed classes' probability in the score (the rest
 # is movement evidence), for a library of examples filmed by real cameras and for one of
-# synthetic examples (the virtual actor; motion capture through the virtual camera); a mixed
-# library lies between, by its share of real examples. Measured (docs/recognition.md): real
-# classes add to movement evidence on unseen people; synthetic classes judge real people's
-# goals near chance (0.56 balanced on BIISC, against 0.70 for movement evidence alone).
+# synthetic examples; a mixed library lies between, by its share of real examples. Synthetic
+# classes judge real people's goals near chance (docs/recognition.md, "The shipped library").
 CLASS_WEIGHT_REAL = 0.4
 CLASS_WEIGHT_SYNTHETIC = 0.0
 

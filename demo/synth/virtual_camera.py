@@ -123,8 +123,8 @@ def film_points(points: np.ndarray, points_fps: float, cam: Camera,
     lm[..., 3] = np.where(inside, 0.99, 0.1)
     world = np.empty((n, 33, 4), np.float32)
     # MediaPipe's world landmarks jitter too, most in depth, which one camera sees worst, and
-    # a hand's points together (it estimates the hand as one). Scaled to match 3D channels
-    # measured at rest on real footage (without it they were three times steadier).
+    # a hand's points together (it estimates the hand as one). Scaled to match the jitter of
+    # 3D channels at rest on real footage.
     metres = WORLD_JITTER * cam.noise * cam.distance * 2 * np.tan(np.deg2rad(cam.hfov_deg) / 2)
     jitter = rng.normal(0, metres, (n, 33, 3)) * np.array([1.0, 1.0, 1.5])
     for side in ("left", "right"):
