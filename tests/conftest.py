@@ -3,7 +3,7 @@
 Each test's kind is its folder (unit, live, browser, footage); the markers follow from it and
 from the fixtures it uses: `browser` for tests in browser/, `footage` for any test that runs
 MediaPipe on real footage or reads the BIISC set. The fast loop is
-`python -m pytest -m "not footage and not browser"`.
+`python -m pytest -m "not footage and not browser" -n 2`.
 """
 
 from __future__ import annotations
