@@ -14,6 +14,7 @@ import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from demo import config
@@ -58,8 +59,8 @@ class ActionClass:
         return [load(p) for p in self.examples]
 
 
-def _check(path: Path, data: dict, key: str, kind, required: bool = True, rule=None, hint: str = ""):  # noqa: PLR0913 -- a class's manifest fields, keyword in use
-    return check_field(path, data, key, kind, required, rule, hint, error=ActionFileError)
+# A manifest field, checked; a fault is an ActionFileError naming the file and the field.
+_check = partial(check_field, error=ActionFileError)
 
 
 def parse_manifest(path: Path, data) -> ActionClass:

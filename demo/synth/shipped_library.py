@@ -35,27 +35,25 @@ class Default:
     hdm05_count: int = 0
 
 
-def _c(name, label, explanation, goal_directed, goal, colour, kind="action") -> ActionClass:  # noqa: PLR0913 -- one example's description
-    return ActionClass(name, label, explanation, goal_directed, goal, colour, kind)
-
 
 DEFAULTS = (
-    Default(_c("reach-to-grasp", "Reach and grasp", "A hand reaches out to take hold of something.",
-               True, "an object", "#0072b2"), (("reach-to-grasp", 10),), ("grabHighR",), 4),
-    Default(_c("grasp-to-mouth", "Drink / eat", "A hand brings something to the mouth.",
-               True, "the mouth", "#009e73"), (("grasp-to-mouth", 12),)),
-    Default(_c("grasp-to-place", "Put something down", "A hand takes something and puts it somewhere.",
-               True, "a place", "#56b4e9"), (("grasp-to-place", 10),), ("depositFloorR",), 4),
-    Default(_c("point", "Point", "An arm points at something far away.",
-               True, "a thing far away", "#cc79a7"), (("point", 10),)),
-    Default(_c("hand-to-ear", "Answer a phone", "A hand goes to the ear, as if holding a phone.",
-               True, "the ear", "#e69f00"), (("hand-to-ear", 10),)),
-    Default(_c("arm-circles", "Arm circles", "Arms swing round in circles: movement with no target.",
-               False, None, "#d55e00"), (("arm-circles", 8),), ("rotateArmsBothBackward1Reps",), 4),
-    Default(_c("flailing", "Waving / flailing", "Hands wave, stretch or flail about without reaching anything.",
-               False, None, "#f0e442"), (("waving", 5), ("flailing", 4), ("stretching", 5))),
-    Default(_c("idle", "Standing still", "Nothing in particular is happening.",
-               False, None, "#999999", kind="idle"), (("idle", 8),)),
+    Default(ActionClass("reach-to-grasp", "Reach and grasp", "A hand reaches out to take hold of something.",
+                        True, "an object", "#0072b2"), (("reach-to-grasp", 10),), ("grabHighR",), 4),
+    Default(ActionClass("grasp-to-mouth", "Drink / eat", "A hand brings something to the mouth.",
+                        True, "the mouth", "#009e73"), (("grasp-to-mouth", 12),)),
+    Default(ActionClass("grasp-to-place", "Put something down", "A hand takes something and puts it somewhere.",
+                        True, "a place", "#56b4e9"), (("grasp-to-place", 10),), ("depositFloorR",), 4),
+    Default(ActionClass("point", "Point", "An arm points at something far away.",
+                        True, "a thing far away", "#cc79a7"), (("point", 10),)),
+    Default(ActionClass("hand-to-ear", "Answer a phone", "A hand goes to the ear, as if holding a phone.",
+                        True, "the ear", "#e69f00"), (("hand-to-ear", 10),)),
+    Default(ActionClass("arm-circles", "Arm circles", "Arms swing round in circles: movement with no target.",
+                        False, None, "#d55e00"), (("arm-circles", 8),), ("rotateArmsBothBackward1Reps",), 4),
+    Default(ActionClass("flailing", "Waving / flailing",
+                        "Hands wave, stretch or flail about without reaching anything.",
+                        False, None, "#f0e442"), (("waving", 5), ("flailing", 4), ("stretching", 5))),
+    Default(ActionClass("idle", "Standing still", "Nothing in particular is happening.",
+                        False, None, "#999999", kind="idle"), (("idle", 8),)),
 )
 
 
