@@ -41,6 +41,11 @@ class Handlers(Namespace):
             return True
         return bool(self.token) and token is not None and hmac.compare_digest(token, self.token)
 
+    def limit(self, kind: str, per_second: float, fix: str) -> None:
+        """Refuse this page's `kind` of message beyond its rate (demo/live/limits.py)."""
+        if not self.limiter.allow(request.sid, kind):
+            raise RateLimitedError(f"More than {per_second:.0f} {kind}s a second: this one was dropped.", fix)
+
     def emit_error(self, err: DemoError | str, code: str | None = None) -> None:
         self.socketio.emit(protocol.ERROR, protocol.error(err, code), to=request.sid)
 
@@ -54,9 +59,7 @@ class Handlers(Namespace):
 
     def on_frame(self, payload=None):
         try:
-            if not self.limiter.allow(request.sid, "frame"):
-                raise RateLimitedError(f"More than {config.MAX_FRAMES_PER_SECOND:.0f} frames a second: "
-                                       "this one was dropped.", "Send a frame only when the camera has a new one.")
+            self.limit("frame", config.MAX_FRAMES_PER_SECOND, "Send a frame only when the camera has a new one.")
             msg = protocol.parse_frame(payload)
             if len(msg.jpeg) > config.MAX_FRAME_BYTES:
                 raise BadMessageError(
@@ -72,9 +75,7 @@ class Handlers(Namespace):
 
     def on_control(self, payload=None):
         try:
-            if not self.limiter.allow(request.sid, "control"):
-                raise RateLimitedError(f"More than {config.MAX_CONTROLS_PER_SECOND:.0f} controls a second: "
-                                       "this one was dropped.", "Slow down.")
+            self.limit("control", config.MAX_CONTROLS_PER_SECOND, "Slow down.")
             msg = protocol.parse_control(payload)
             if msg.action == "watch":
                 self.hub.watch(request.sid, msg.source)
