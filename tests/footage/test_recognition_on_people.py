@@ -20,6 +20,7 @@ from demo.pose import bundles as pose_models
 from demo.pose import close_up, extract
 from demo.pose.extract import extract_many
 from demo.recognition import training
+from demo.recognition.clips import classify_recording
 from demo.recognition.library import Library
 
 from helpers import GOAL, build_library
@@ -30,7 +31,7 @@ FIVE_SHOT_DRAWS = 4
 def judge(model, clips):
     results = []
     for c in clips:
-        r = clips.classify_recording(model, c["rec"])
+        r = classify_recording(model, c["rec"])
         results.append((c["action"], (r.label or "").upper(), r.goal, r.decided_at))
     acc = np.mean([a == p for a, p, _, _ in results])
     y = np.array([GOAL[a] for a, _, _, _ in results if a in GOAL])
