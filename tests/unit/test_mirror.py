@@ -261,7 +261,7 @@ def test_3_intention_units_part_before_the_hand_reaches_its_goal(shipped, params
 def test_4_mirror_units_are_learned_reversed_and_reset(shipped, params):
     lib, model = shipped
     names = [a.name for a in actions_of(model.classes)]
-    training = {a: [ex.observations(model, virtual_actor.recording(a, 2000 + k), names) for k in range(3)]
+    seen_trials = {a: [ex.observations(model, virtual_actor.recording(a, 2000 + k), names) for k in range(3)]
                 for a in names}
     probe = {a: [ex.observations(model, virtual_actor.recording(a, 3000 + k), names) for k in range(2)]
              for a in names}
@@ -277,10 +277,10 @@ def test_4_mirror_units_are_learned_reversed_and_reset(shipped, params):
     pref = np.array(names)[pop.pref[plastic]]
     s.reset("untrained")
     assert ex.mirror_units_by_learning(s, probe)[plastic].mean() <= 0.1
-    ex.train(s, "imitation", training, rounds=2)
+    ex.train(s, "imitation", seen_trials, rounds=2)
     learned = ex.mirror_units_by_learning(s, probe)[plastic].mean()
     imitation = (best_seen() == pref).mean()
-    ex.train(s, "counter", training, rounds=3)
+    ex.train(s, "counter", seen_trials, rounds=3)
     back = {v: k for k, v in counter_map(names).items()}
     countered = (best_seen() == np.array([back[p] for p in pref])).mean()
     print(f"imitation: {learned:.2f} of plastic units are mirror units, {imitation:.2f} prefer their own action "
