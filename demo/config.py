@@ -80,3 +80,7 @@ class Settings:
     max_streams: int = MAX_POSE_STREAMS  # browser cameras followed at once
     message_queue: str | None = None  # e.g. redis://host:6379/0: several servers share the viewers
     relay: bool = False  # this server only passes on states published by another one
+    pose_model: Path | None = None  # the pose bundle; None: the default one under models/
+    library: Path | None = None  # the action classes' folder; None: models/actions/
+    mirror_params: Path | None = None  # the mirror units' parameters; None: the shipped file
+    recordings: dict[str, Path] | None = None  # recordings a page may choose; None: the bundled ones

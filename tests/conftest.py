@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from demo.config import Settings
 from demo.pose import bundles as pose_models
 from demo.pose.extract import extract_many
 from demo.recognition.library import Library
@@ -56,9 +57,8 @@ def server_factory(pose_model):
     """Start real servers on free ports; stopped (with their streams) after the test."""
     started = []
 
-    def start(host: str = "127.0.0.1", **kwargs):
-        kwargs.setdefault("model_path", pose_model)
-        app, socketio, hub = create_app(**kwargs)
+    def start(host: str = "127.0.0.1", server_source=None, **settings):
+        app, socketio, hub = create_app(Settings(pose_model=pose_model, **settings), server_source)
         srv = ServerThread(app, host=host).start()
         started.append((srv, hub))
         return srv, hub

@@ -88,11 +88,10 @@ def run(args: argparse.Namespace) -> int:
                     "Add --self-signed or --ssl-cert/--ssl-key.", args.host)
     settings = config.Settings(max_people=max(1, args.max_people),
                                token=args.token, max_streams=max(1, args.max_streams),
-                               message_queue=args.message_queue, relay=args.relay)
+                               message_queue=args.message_queue, relay=args.relay, pose_model=model_path)
     if args.relay and not args.message_queue:
         raise DemoError("--relay needs --message-queue.", "Give the Redis URL the main server uses.")
-    app, socketio, hub = create_app(settings,
-                                    model_path=model_path, server_source=source)
+    app, socketio, hub = create_app(settings, server_source=source)
     scheme = "https" if tls else "http"
     print(f"Mirror is running: open {scheme}://{args.host}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
     try:

@@ -89,7 +89,7 @@ def bench_pipeline(model: Path, jpegs: list[bytes]) -> dict:
 
 
 def bench_round_trip(model: Path, jpegs: list[bytes], send_fps: float | None) -> dict:
-    app, sio_server, hub = create_app(model_path=model, recordings={})
+    app, sio_server, hub = create_app(config.Settings(pose_model=model, recordings={}))
     with ServerThread(app) as srv:
         client = CameraClient(srv.url)
         client.round_trip(0, jpegs[0], 30)  # warm-up: the stream and its landmarker are created

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from demo.config import Settings
 from demo.lab.clients import CameraClient, ViewerClient
 from demo.lab.measure import DEFAULT_CLIP, load_frames, pct, rss_mb
 from demo.sources import VideoSource, jpeg
@@ -28,7 +29,7 @@ WARM_UP = 120.0  # s: memory is measured from here (caches, the landmarkers and 
 def run_soak(minutes: float, model: Path, clip: Path | None = None, every: float = 30.0, log=print) -> dict:
     clip = Path(clip or DEFAULT_CLIP)
     jpegs = [jpeg.encode(f, 80) for f in load_frames(clip, 200)]
-    app, _, hub = create_app(model_path=model, server_source=lambda: VideoSource(clip), recordings={})
+    app, _, hub = create_app(Settings(pose_model=model, recordings={}), server_source=lambda: VideoSource(clip))
     rows = []
     stop = threading.Event()
     with ServerThread(app) as srv:

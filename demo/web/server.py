@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import Callable
-from pathlib import Path
 
 from flask import Flask, render_template
 from flask_socketio import SocketIO, join_room, leave_room
@@ -67,10 +66,10 @@ def _no_delay(wsgi_app):
     return app
 
 
-def create_app(settings: config.Settings | None = None, model_path: Path | None = None,  # noqa: PLR0913 -- the public test and bench entry; keyword in use
-               server_source: Callable[[], Source] | None = None,
-               recordings: dict[str, Path] | None = None,
-               library: Path | None = None, mirror_params: Path | None = None) -> tuple[Flask, SocketIO, Hub]:
+def create_app(settings: config.Settings | None = None,
+               server_source: Callable[[], Source] | None = None) -> tuple[Flask, SocketIO, Hub]:
+    """The Flask app, its Socket.IO server and the hub, configured by `settings`; `server_source`
+    makes the server's own camera or video (None: only browsers and recordings are sources)."""
     settings = settings or config.Settings()
     app = Flask(__name__, static_folder=str(config.STATIC_DIR), template_folder=str(config.TEMPLATES_DIR))
     app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 0
@@ -83,10 +82,10 @@ def create_app(settings: config.Settings | None = None, model_path: Path | None 
     socketio = SocketIO(app, async_mode="threading", max_http_buffer_size=config.MAX_HTTP_BUFFER,
                         serializer=config.SOCKETIO_SERIALIZER, message_queue=settings.message_queue)
     app.wsgi_app = _no_delay(app.wsgi_app)
-    setup = StreamSetup(model_path, server_source,
-                        recordings if recordings is not None else bundled_recordings(),
+    recordings = settings.recordings if settings.recordings is not None else bundled_recordings()
+    setup = StreamSetup(settings.pose_model, server_source, recordings,
                         settings.max_people, settings.max_streams, settings.relay)
-    hub = Hub(SocketRooms(socketio), setup, Learnt(library, mirror_params))
+    hub = Hub(SocketRooms(socketio), setup, Learnt(settings.library, settings.mirror_params))
     if settings.message_queue and server_source is not None and not settings.relay:
         hub.pin(SERVER_STREAM)
     add_pages(app, hub)

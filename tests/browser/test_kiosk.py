@@ -142,12 +142,10 @@ def test_lecture_controls_change_the_model(server_factory, tmp_path):
 
 
 def test_lecture_controls_from_another_device_need_the_token(server_factory, tmp_path):
-    from demo.config import Settings
-
     address = lan_address()
     if address is None:
         pytest.skip("this machine has no network address besides loopback")
-    srv, hub = server_factory(host="0.0.0.0", settings=Settings(token="s3cret"))
+    srv, hub = server_factory(host="0.0.0.0", token="s3cret")
     base = f"http://{address}:{srv.port}/lecture?source=replay:default"
     pw, ctx, page, console = open_page(tmp_path, base, None)
     try:

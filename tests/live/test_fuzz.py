@@ -41,7 +41,7 @@ def fuzz_server(pose_model):
     from demo.web.server import create_app
     from demo.web.server_thread import ServerThread
 
-    app, _, hub = create_app(model_path=pose_model)
+    app, _, hub = create_app(config.Settings(pose_model=pose_model))
     srv = ServerThread(app).start()
     viewer = Client(srv.url)
     viewer.sio.emit("control", {"action": "watch", "source": "replay:default"})

@@ -51,9 +51,9 @@ def _ping(client) -> bool:
 
 
 def test_a_relay_passes_on_the_main_servers_stream(redis_url, pose_model):
-    main_app, _, main_hub = create_app(Settings(message_queue=redis_url), model_path=pose_model,
+    main_app, _, main_hub = create_app(Settings(message_queue=redis_url, pose_model=pose_model),
                                        server_source=lambda: ReplaySource(config.DEFAULT_RECORDING))
-    relay_app, _, relay_hub = create_app(Settings(message_queue=redis_url, relay=True), model_path=pose_model)
+    relay_app, _, relay_hub = create_app(Settings(message_queue=redis_url, relay=True, pose_model=pose_model))
     with ServerThread(main_app), ServerThread(relay_app) as relay_srv:
         viewers = [Client(relay_srv.url) for _ in range(3)]
         try:

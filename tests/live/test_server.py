@@ -264,14 +264,12 @@ def test_model_controls_drive_the_watched_streams_model(server):
 
 
 def test_model_controls_from_another_device_need_the_token(server_factory):
-    from demo.config import Settings
-
     from helpers import lan_address
 
     address = lan_address()
     if address is None:
         pytest.skip("this machine has no network address besides loopback")
-    srv, hub = server_factory(host="0.0.0.0", settings=Settings(token="s3cret"))
+    srv, hub = server_factory(host="0.0.0.0", token="s3cret")
     c = Client(f"http://{address}:{srv.port}")
     try:
         c.sio.emit("control", {"action": "watch", "source": "replay:default"})  # watching needs no token
@@ -288,9 +286,7 @@ def test_model_controls_from_another_device_need_the_token(server_factory):
 
 
 def test_past_the_stream_limit_a_camera_is_told_the_demo_is_busy(server_factory, drink_jpegs):
-    from demo.config import Settings
-
-    srv, hub = server_factory(settings=Settings(max_streams=1))
+    srv, hub = server_factory(max_streams=1)
     first, second = Client(srv.url), Client(srv.url)
     try:
         first.send(drink_jpegs[0], 1)
