@@ -63,8 +63,9 @@ def show(lib: Library, args: argparse.Namespace) -> None:
 
 
 def add(lib: Library, args: argparse.Namespace) -> None:
-    cls = class_for(lib, args.name, args.goal_directed, label=args.label, explanation=args.explanation,
-                    goal=args.goal, colour=args.colour, idle=args.idle)
+    cls = class_for(lib, args.name, {"goal_directed": args.goal_directed, "label": args.label,
+                                     "explanation": args.explanation, "goal": args.goal, "colour": args.colour,
+                                     "kind": "idle" if args.idle else None})
     cls = lib.add(cls, read_inputs(args.files, close_ups=args.close_ups))
     print(f"{cls.name}: {len(cls.examples)} examples in {cls.directory}")
 

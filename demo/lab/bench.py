@@ -29,7 +29,7 @@ from demo.lab.clients import CameraClient
 from demo.lab.measure import DEFAULT_CLIP, SIZE, load_frames, pct, rss_mb
 from demo.lab.net import free_port, wait_until_up
 from demo.live.kiosk import Kiosk
-from demo.live.stream import Stream
+from demo.live.stream import Stream, Wiring
 from demo.mirror import params as mparams
 from demo.mirror import wire
 from demo.mirror.inputs import Execution, Observation
@@ -69,8 +69,7 @@ def bench_pipeline(model: Path, jpegs: list[bytes]) -> dict:
 
     actions = fit(Library())  # the whole pipeline, action recognition included
     source = BrowserSource()
-    stream = Stream("bench", source, model, publish, report=lambda e: None,
-                    action_model=lambda: actions).start()
+    stream = Stream("bench", source, model, Wiring(publish, lambda e: None, lambda: actions)).start()
     source.submit(jpegs[0], 0, None)  # warm-up
     done.wait(30)
     stream.timings.clear()

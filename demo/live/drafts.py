@@ -85,8 +85,7 @@ class Drafts:
         name = spec.get("name")
         if not isinstance(name, str):
             raise ActionFileError("The class needs a name.", "Use lower-case letters, digits and '-'.")
-        cls = class_for(library, name, spec.get("goal_directed"), label=spec.get("label"),
-                        explanation=spec.get("explanation"), goal=spec.get("goal"))
+        cls = class_for(library, name, {k: spec.get(k) for k in ("goal_directed", "label", "explanation", "goal")})
         saved = library.add(cls, [rec for rec, _ in drafts])
         self.drop(page)
         return saved

@@ -19,7 +19,7 @@ from demo import config
 from demo.errors import BadMessageError, BusyError
 from demo.live import protocol
 from demo.live.learnt import Learnt
-from demo.live.stream import Stream
+from demo.live.stream import Stream, Wiring
 from demo.recording import SUFFIX
 from demo.sources import BrowserSource, ReplaySource, Source
 
@@ -99,10 +99,9 @@ class Hub:
         return report
 
     def _start(self, stream_id: str, source: Source, report_to: str) -> Stream:
-        stream = Stream(stream_id, source, self.setup.model_path, self._publisher(stream_id),
-                        self._reporter(report_to), max_people=self.setup.max_people,
-                        action_model=lambda: self.learnt.action_model,
-                        mirror=self.learnt.mirror_factory).start()
+        wiring = Wiring(self._publisher(stream_id), self._reporter(report_to),
+                        action_model=lambda: self.learnt.action_model, mirror=self.learnt.mirror_factory)
+        stream = Stream(stream_id, source, self.setup.model_path, wiring, self.setup.max_people).start()
         self.streams[stream_id] = stream
         return stream
 

@@ -16,6 +16,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from demo import config
@@ -35,6 +36,22 @@ log = logging.getLogger(__name__)
 
 Publish = Callable[[str, dict], None]  # (event, payload)
 Report = Callable[[dict], None]
+TIMINGS_KEPT = 2000  # per-frame timings kept for the benchmark and tests
+
+
+def _no_action_model() -> ActionModel | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Wiring:
+    """Where a stream sends what it makes, and where it gets its models."""
+
+    publish: Publish
+    report: Report  # errors, to whoever sends this stream's frames
+    # Asked each frame: the action model may be retrained while the stream runs (a class added).
+    action_model: Callable[[], ActionModel | None] = _no_action_model
+    mirror: Callable[[ActionModel], MirrorSystem] | None = None  # units laid out for an action model
 
 
 class RateMeter:
@@ -56,20 +73,16 @@ class RateMeter:
 class Stream:
     """Runs source -> pose -> state for one source until stopped."""
 
-    def __init__(self, stream_id: str, source: Source, model_path: Path | None,  # noqa: PLR0913 -- a stream's collaborators; a record for them is listed in docs/architecture.md
-                 publish: Publish, report: Report, history: int = 2000,
-                 max_people: int = config.MAX_POSES,
-                 action_model: Callable[[], ActionModel | None] | None = None,
-                 mirror: Callable[[ActionModel], MirrorSystem] | None = None) -> None:
+    def __init__(self, stream_id: str, source: Source, model_path: Path | None, wiring: Wiring,
+                 max_people: int = config.MAX_POSES) -> None:
         self.id = stream_id
         self.source = source
         self.model_path = model_path
         self.max_people = max_people
-        # The action model may be retrained while we run (a class added): ask for it each frame.
-        self.action_model = action_model or (lambda: None)
+        self.action_model = wiring.action_model
         self._recogniser: Recogniser | None = None
         # The mirror units of this stream: made from the action model, re-laid when it changes.
-        self.mirror_factory = mirror
+        self.mirror_factory = wiring.mirror
         self.mirror: MirrorSystem | None = None
         self.kiosk = Kiosk()  # inviting visitors and forgetting the last one
         self._mirror_model: ActionModel | None = None
@@ -79,14 +92,14 @@ class Stream:
         self._recording: list[Pose] | None = None
         self._recording_lock = threading.Lock()
         self.why = False  # explain each decision (the lecture page's "why" view asks for it)
-        self.publish = publish
-        self.report = report
+        self.publish = wiring.publish
+        self.report = wiring.report
         self.rate = RateMeter()
         self.fps = 0.0
         self.processed = 0
         self.restarts = 0
         # Recent per-frame timings, bounded: read by the benchmark and tests.
-        self.timings: deque[dict[str, float]] = deque(maxlen=history)
+        self.timings: deque[dict[str, float]] = deque(maxlen=TIMINGS_KEPT)
         self._estimator: PoseEstimator | None = None
         self._last_status: dict | None = None
         self._stop = threading.Event()

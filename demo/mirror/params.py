@@ -8,12 +8,12 @@ compute dynamics or build units.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from demo import config
 from demo.errors import DemoError
-from demo.validate import check_field
+from demo.validate import Field, check_field
 
 PARAMS_FILE = config.MODELS_DIR / "mirror" / "params.toml"
 OBSERVE = ("none", "strict", "broad", "motion")
@@ -110,25 +110,24 @@ def _fraction(v) -> bool:
 
 
 def _numbers(path: Path, data: dict, section: str, record: type, rules: dict) -> object:
-    table = check_field(path, data, section, dict, error=ParamsError, hint=_FIX)
+    table = check_field(path, data, Field(section, dict, hint=_FIX), ParamsError)
     values = {}
     for name in record.__dataclass_fields__:
-        rule = rules.get(name, _positive)
-        values[name] = float(check_field(path, table, name, _NUM, rule=rule, error=ParamsError, where=section,
-                                         hint="A number; see docs/model.md."))
+        field = Field(name, _NUM, rule=rules.get(name, _positive), hint="A number; see docs/model.md.")
+        values[name] = float(check_field(path, table, field, ParamsError, where=section))
     return record(**values)
 
 
-def _records(path: Path, data: dict, section: str, record: type, kinds: dict, rules: dict) -> tuple:  # noqa: PLR0913 -- one field check's description
-    items = check_field(path, data, section, list, rule=bool, error=ParamsError, hint=_FIX)
+def _records(path: Path, data: dict, section: str, record: type, fields: tuple[Field, ...]) -> tuple:
+    """The list `section` as `record`s, one per table, each field checked by its `Field`."""
+    items = check_field(path, data, Field(section, list, rule=bool, hint=_FIX), ParamsError)
+    fields = tuple(replace(f, hint=f.hint or _FIX) for f in fields)
     out = []
     for i, item in enumerate(items):
         where = f"{section}[{i}]"
         if not isinstance(item, dict):
             raise ParamsError(f"{path}: '{where}' must be a table.", _FIX)
-        out.append(record(**{name: check_field(path, item, name, kinds[name], rule=rules.get(name),
-                                               error=ParamsError, where=where, hint=_FIX)
-                             for name in record.__dataclass_fields__}))
+        out.append(record(**{f.key: check_field(path, item, f, ParamsError, where=where) for f in fields}))
     keys = [r.key for r in out]
     if len(set(keys)) != len(keys):
         raise ParamsError(f"{path}: '{section}' keys repeat: {keys}.", "Give each a different key.")
@@ -136,7 +135,7 @@ def _records(path: Path, data: dict, section: str, record: type, kinds: dict, ru
 
 
 def parse(path: Path, data: dict) -> Params:
-    seed = check_field(path, data, "seed", int, error=ParamsError, hint="An integer.")
+    seed = check_field(path, data, Field("seed", int, hint="An integer."), ParamsError)
     dynamics = _numbers(path, data, "dynamics", Dynamics,
                         {"noise": _non_negative, "tuning_spread": lambda v: 0 <= v < 1})
     inputs = _numbers(path, data, "inputs", Inputs,
@@ -146,14 +145,16 @@ def parse(path: Path, data: dict) -> Params:
         raise ParamsError(f"{path}: 'learning.untrained' must be below 1 (a trained weight).", _FIX)
     kiosk = _numbers(path, data, "kiosk", Kiosk, {})
     regions = _records(path, data, "regions", Region,
-                       {"key": str, "label": str, "name": str, "role": str, "tau": _NUM},
-                       {"tau": _positive, "key": bool})
+                       (Field("key", str, rule=bool), Field("label", str), Field("name", str), Field("role", str),
+                        Field("tau", _NUM, rule=_positive)))
     region_keys = {r.key for r in regions}
     types = _records(path, data, "types", UnitType,
-                     {"key": str, "label": str, "region": str, "per": str, "count": int, "observe": str,
-                      "execute": bool, "gated": bool, "plastic": bool},
-                     {"region": lambda k: k in region_keys, "per": lambda k: k in PER,
-                      "observe": lambda k: k in OBSERVE, "count": lambda n: 0 <= n <= 100, "key": bool})
+                     (Field("key", str, rule=bool), Field("label", str),
+                      Field("region", str, rule=lambda k: k in region_keys),
+                      Field("per", str, rule=lambda k: k in PER),
+                      Field("count", int, rule=lambda n: 0 <= n <= 100),
+                      Field("observe", str, rule=lambda k: k in OBSERVE),
+                      Field("execute", bool), Field("gated", bool), Field("plastic", bool)))
     for i, t in enumerate(types):
         if t.plastic and t.observe in ("none", "motion"):
             raise ParamsError(f"{path}: 'types[{i}]' ({t.key}) is plastic but has no action-specific seen input.",

@@ -123,8 +123,7 @@ def _cached_worker(job: tuple[str, str, str | None, int, Crop | None]) -> str:
     return video
 
 
-def extract_many(videos: list[Path], model_path: Path, cache_dir: Path | None = None,  # noqa: PLR0913 -- extraction's options, all keyword in use
-                 workers: int | None = None, max_poses: int = 1,
+def extract_many(videos: list[Path], model_path: Path, cache_dir: Path | None = None, max_poses: int = 1,
                  crops: list[Crop | None] | None = None) -> list[Recording]:
     """Cached extraction of many videos, one process per core (each pose call is mostly serial);
     `crops`: one per video (demo/pose/close_up.py), or None for whole pictures.
@@ -133,7 +132,7 @@ def extract_many(videos: list[Path], model_path: Path, cache_dir: Path | None = 
     with its explanation, not lost on the way back from a worker."""
 
     crops = crops or [None] * len(videos)
-    workers = workers or max(1, len(os.sched_getaffinity(0)))
+    workers = max(1, len(os.sched_getaffinity(0)))
     jobs = [(str(v), str(model_path), str(cache_dir) if cache_dir else None, max_poses, c)
             for v, c in zip(videos, crops, strict=True)]
     if workers > 1 and len(jobs) > 1:

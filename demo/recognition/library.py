@@ -20,7 +20,7 @@ from pathlib import Path
 from demo import config
 from demo.errors import DemoError
 from demo.recording import SUFFIX, Recording, from_bytes, load
-from demo.validate import check_field
+from demo.validate import Field, check_field
 
 MANIFEST = "action.json"
 EXAMPLES = "examples"
@@ -66,21 +66,21 @@ _check = partial(check_field, error=ActionFileError)
 def parse_manifest(path: Path, data) -> ActionClass:
     if not isinstance(data, dict):
         raise ActionFileError(f"{path}: must hold a JSON object.", "See docs/actions.md.")
-    name = _check(path, data, "name", str, rule=NAME_RE.match,
-                  hint="Use lower-case letters, digits and '-', starting with a letter (for example "
-                       "grasp-to-mouth).")
+    name = _check(path, data, Field("name", str, rule=NAME_RE.match,
+                                    hint="Use lower-case letters, digits and '-', starting with a letter "
+                                         "(for example grasp-to-mouth)."))
     return ActionClass(
         name=name,
-        label=_check(path, data, "label", str, rule=lambda s: 0 < len(s) <= 40,
-                     hint="A short label for the screen, 1-40 characters."),
-        explanation=_check(path, data, "explanation", str, rule=lambda s: 0 < len(s) <= 200,
-                           hint="One sentence for visitors, at most 200 characters."),
-        goal_directed=_check(path, data, "goal_directed", bool, hint="true or false."),
-        goal=_check(path, data, "goal", str, required=False),
-        colour=_check(path, data, "colour", str, rule=COLOUR_RE.match, hint="A colour like \"#0072b2\"."),
-        kind=_check(path, data, "kind", str, required=False, rule=lambda k: k in KINDS,
-                    hint=f"One of {', '.join(KINDS)}.") or "action",
-        attribution=_check(path, data, "attribution", str, required=False),
+        label=_check(path, data, Field("label", str, rule=lambda s: 0 < len(s) <= 40,
+                                       hint="A short label for the screen, 1-40 characters.")),
+        explanation=_check(path, data, Field("explanation", str, rule=lambda s: 0 < len(s) <= 200,
+                                             hint="One sentence for visitors, at most 200 characters.")),
+        goal_directed=_check(path, data, Field("goal_directed", bool, hint="true or false.")),
+        goal=_check(path, data, Field("goal", str, required=False)),
+        colour=_check(path, data, Field("colour", str, rule=COLOUR_RE.match, hint="A colour like \"#0072b2\".")),
+        kind=_check(path, data, Field("kind", str, required=False, rule=lambda k: k in KINDS,
+                                      hint=f"One of {', '.join(KINDS)}.")) or "action",
+        attribution=_check(path, data, Field("attribution", str, required=False)),
     )
 
 
@@ -104,12 +104,13 @@ def load_class(directory: Path) -> ActionClass:
 DEFAULT_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#f0e442", "#999999")
 
 
-def class_for(lib: Library, name: str, goal_directed: bool | None, label: str | None = None,  # noqa: PLR0913 -- a class's manifest fields, keyword in use
-              explanation: str | None = None, goal: str | None = None, colour: str | None = None,
-              idle: bool = False) -> ActionClass:
-    """A new class, or an update of an existing one, with defaults for what is not given; checked
+def class_for(lib: Library, name: str, given: dict) -> ActionClass:
+    """A new class, or an update of an existing one: the manifest fields in `given` (label,
+    explanation, goal_directed, goal, colour, kind; None or absent: keep or default), checked
     field by field like a manifest (from the command line and from the record page alike)."""
     existing = lib.classes.get(name) if isinstance(name, str) else None
+    label, explanation, goal_directed, goal, colour, kind = (
+        given.get(k) for k in ("label", "explanation", "goal_directed", "goal", "colour", "kind"))
     if goal_directed is None and existing is None:
         raise ActionFileError(f"New class {name!r} needs to be goal-directed or meaningless.",
                               "Say whether the action is aimed at a goal (--goal-directed or --meaningless).")
@@ -121,7 +122,7 @@ def class_for(lib: Library, name: str, goal_directed: bool | None, label: str | 
         "goal_directed": goal_directed if goal_directed is not None else existing.goal_directed,
         "goal": goal or (existing.goal if existing else None),
         "colour": colour or (existing.colour if existing else DEFAULT_COLOURS[len(lib) % len(DEFAULT_COLOURS)]),
-        "kind": "idle" if idle else (existing.kind if existing else "action"),
+        "kind": kind or (existing.kind if existing else "action"),
     }
     return parse_manifest(Path(f"class {name!r}"), manifest)
 

@@ -9,7 +9,7 @@ import cv2
 import pytest
 
 from demo.errors import SourceError
-from demo.live.stream import Stream
+from demo.live.stream import Stream, Wiring
 from demo.sources import CameraSource, VideoSource
 
 from helpers import wait_for
@@ -64,7 +64,7 @@ def test_unplugged_camera_shows_status_and_recovers_within_2_seconds(drink_clip,
     def publish(event, payload):
         (states if event == "state" else statuses).append(payload)
 
-    stream = Stream("cam", source, pose_model, publish, report=lambda e: None).start()
+    stream = Stream("cam", source, pose_model, Wiring(publish, lambda e: None)).start()
     try:
         assert wait_for(lambda: len(states) >= 3, 15)
         cam.plugged.clear()
@@ -112,8 +112,9 @@ def test_a_pose_failure_restarts_that_stream_only(drink_jpegs, pose_model):
     from demo.sources import BrowserSource
 
     published, errors = [], []
-    streams = [Stream(name, BrowserSource(), pose_model, lambda e, p, n=name: published.append((n, e)),
-                      report=errors.append).start() for name in ("a", "b")]
+    streams = [Stream(name, BrowserSource(), pose_model,
+                      Wiring(lambda e, p, n=name: published.append((n, e)), errors.append)).start()
+               for name in ("a", "b")]
     try:
         for i in (1, 2):
             for s in streams:
