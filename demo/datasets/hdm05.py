@@ -55,19 +55,37 @@ def euler_xyz(angles_deg: np.ndarray) -> np.ndarray:
     return m
 
 
-def read_asf(path: Path) -> Skeleton:  # noqa: C901 -- the ASF format's sections, one branch each
-    lines = Path(path).read_text(errors="replace").splitlines()
-    bones: dict[str, Bone] = {"root": Bone("root", dof=("tx", "ty", "tz", "rx", "ry", "rz"))}
-    section = ""
-    current: Bone | None = None
-    for raw in lines:
+def _bone_field(bone: Bone, words: list[str]) -> None:
+    """One `key values...` line of a bone's block in :bonedata."""
+    key, values = words[0], words[1:]
+    if key == "name":
+        bone.name = values[0]
+    elif key in ("direction", "axis"):
+        setattr(bone, key, np.array([float(v) for v in values[:3]]))
+    elif key == "length":
+        bone.length = float(values[0]) * UNIT_TO_METRES
+    elif key == "dof":
+        bone.dof = tuple(values)
+
+
+def _sections(path: Path) -> list[tuple[str, list[str]]]:
+    """(section, words) for each meaningful line of an ASF file."""
+    out, section = [], ""
+    for raw in Path(path).read_text(errors="replace").splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         if line.startswith(":"):
             section = line.split()[0]
-            continue
-        words = line.split()
+        else:
+            out.append((section, line.split()))
+    return out
+
+
+def read_asf(path: Path) -> Skeleton:
+    bones: dict[str, Bone] = {"root": Bone("root", dof=("tx", "ty", "tz", "rx", "ry", "rz"))}
+    current: Bone | None = None
+    for section, words in _sections(path):
         if section == ":bonedata":
             if words[0] == "begin":
                 current = Bone("")
@@ -75,17 +93,7 @@ def read_asf(path: Path) -> Skeleton:  # noqa: C901 -- the ASF format's sections
                 bones[current.name] = current
                 current = None
             elif current is not None:
-                key = words[0]
-                if key == "name":
-                    current.name = words[1]
-                elif key == "direction":
-                    current.direction = np.array([float(v) for v in words[1:4]])
-                elif key == "length":
-                    current.length = float(words[1]) * UNIT_TO_METRES
-                elif key == "axis":
-                    current.axis = np.array([float(v) for v in words[1:4]])
-                elif key == "dof":
-                    current.dof = tuple(words[1:])
+                _bone_field(current, words)
         elif section == ":hierarchy" and words[0] not in ("begin", "end"):
             parent = bones.get(words[0])
             if parent is None:

@@ -100,42 +100,51 @@ def _jitter(seed: int, key: tuple[str, str, int], spread: float) -> np.ndarray:
     return 1.0 + spread * rng.uniform(-1.0, 1.0, 3)
 
 
-def build(params: Params, actions: list[Action]) -> Population:  # noqa: C901 -- one pass over regions and unit types; split with the science issue
+def _preferred(per: str, actions: list[Action]) -> list[int]:
+    """The actions a unit type has one group of units for (-1: a group preferring none)."""
+    if per == "population":
+        return [-1]
+    if per == "goal":
+        return [i for i, a in enumerate(actions) if a.goal_directed]
+    return list(range(len(actions)))
+
+
+def _rows(params: Params, actions: list[Action]) -> list[dict]:
+    """One row per unit, region by region and type by type: its region, type, preference, key."""
+    return [{"region": r_index, "kind": t_index, "pref": pref,
+             "key": (t.key, actions[pref].name if pref >= 0 else "", ordinal)}
+            for r_index, region in enumerate(params.regions)
+            for t_index, t in enumerate(params.types) if t.region == region.key
+            for pref in _preferred(t.per, actions)
+            for ordinal in range(t.count)]
+
+
+def _seen_weights(observe: str, pref: int, actions: list[Action], related: float) -> np.ndarray:
+    """How much a unit hears each seen action: strict units only their own, broad ones also
+    (at `related`) the actions of the same kind (goal-directed or not)."""
+    weights = np.zeros(len(actions))
+    if pref < 0 or observe not in ("strict", "broad"):
+        return weights
+    if observe == "broad":
+        same_kind = np.array([a.goal_directed == actions[pref].goal_directed for a in actions])
+        weights[same_kind] = related
+    weights[pref] = 1.0
+    return weights
+
+
+def build(params: Params, actions: list[Action]) -> Population:
     k = len(actions)
-    rows: list[dict] = []
-    for r_index, region in enumerate(params.regions):
-        for t_index, t in enumerate(params.types):
-            if t.region != region.key:
-                continue
-            if t.per == "population":
-                prefs = [-1]
-            elif t.per == "goal":
-                prefs = [i for i, a in enumerate(actions) if a.goal_directed]
-            else:
-                prefs = list(range(k))
-            for pref in prefs:
-                for ordinal in range(t.count):
-                    rows.append({"region": r_index, "kind": t_index, "pref": pref,
-                                 "key": (t.key, actions[pref].name if pref >= 0 else "", ordinal)})
+    rows = _rows(params, actions)
     n = len(rows)
     execute = np.zeros((n, k))
     observe = np.zeros((n, k))
     gain, threshold, scale = np.ones(n), np.ones(n), np.ones(n)
-    spread = params.dynamics.tuning_spread
     for i, row in enumerate(rows):
-        t = params.types[row["kind"]]
-        pref = row["pref"]
-        gain[i], threshold[i], scale[i] = _jitter(params.seed, row["key"], spread)
-        if pref < 0:
-            continue
-        if t.execute:
+        t, pref = params.types[row["kind"]], row["pref"]
+        gain[i], threshold[i], scale[i] = _jitter(params.seed, row["key"], params.dynamics.tuning_spread)
+        if pref >= 0 and t.execute:
             execute[i, pref] = 1.0
-        if t.observe == "strict":
-            observe[i, pref] = 1.0
-        elif t.observe == "broad":
-            same_kind = np.array([a.goal_directed == actions[pref].goal_directed for a in actions])
-            observe[i] = np.where(same_kind, params.inputs.related, 0.0)
-            observe[i, pref] = 1.0
+        observe[i] = _seen_weights(t.observe, pref, actions, params.inputs.related)
     types = params.types
     kinds = np.array([r["kind"] for r in rows], int)
     return Population(
