@@ -82,52 +82,67 @@ class ShallowNet(_Classes):
         return (self.hidden_w.astype(np.float64) * (1 - h * h)) @ self._w2
 
 
-def minimise(loss, theta: np.ndarray, max_iter: int, memory: int = 10, ftol: float = 2.2e-9,  # noqa: C901, PLR0913 -- an optimiser's knobs, named as scipy names them
-             gtol: float = 1e-5) -> np.ndarray:
+# L-BFGS's stopping rules and memory: scipy's defaults.
+MEMORY = 10
+FTOL = 2.2e-9
+GTOL = 1e-5
+Curvature = list[tuple[np.ndarray, np.ndarray, float]]  # (s, y, 1 / y.s), oldest first
+
+
+def _direction(grad: np.ndarray, steps: Curvature) -> np.ndarray:
+    """The quasi-Newton step direction: the two-loop recursion (Nocedal and Wright, algorithm 7.4)."""
+    q = grad.copy()
+    alphas = []
+    for s, y, rho in reversed(steps):
+        a = rho * (s @ q)
+        q -= a * y
+        alphas.append(a)
+    if steps:
+        s, y, _ = steps[-1]
+        q *= (s @ y) / (y @ y)
+    else:
+        q /= max(1.0, float(np.linalg.norm(grad)))  # a first step no longer than 1
+    for (s, y, rho), a in zip(steps, reversed(alphas), strict=True):
+        q += (a - rho * (y @ q)) * s
+    return -q
+
+
+def _backtrack(loss, theta: np.ndarray, value: float, direction: np.ndarray, slope: float):
+    """(new theta, its value, its gradient): halve the step until it lowers the loss enough (Armijo)."""
+    size = 1.0
+    while True:
+        new = theta + size * direction
+        new_value, new_grad = loss(new)
+        if new_value <= value + 1e-4 * size * slope or size < 1e-10:
+            return new, new_value, new_grad
+        size *= 0.5
+
+
+def minimise(loss, theta: np.ndarray, max_iter: int) -> np.ndarray:
     """Limited-memory BFGS (Nocedal and Wright, algorithms 7.4 and 7.5) with a backtracking line search.
 
     `loss(theta)` returns (value, gradient). Written here rather than scipy's L-BFGS-B
     because that one's bound-handling bookkeeping took 60% of training time with the
-    class network's 51,000 parameters (a new class must be usable in seconds); the
-    stopping rules are scipy's defaults."""
+    class network's 51,000 parameters (a new class must be usable in seconds)."""
     value, grad = loss(theta)
-    steps: list[tuple[np.ndarray, np.ndarray, float]] = []  # (s, y, 1 / y.s), oldest first
+    steps: Curvature = []
     for _ in range(max_iter):
-        q = grad.copy()
-        alphas = []
-        for s, y, rho in reversed(steps):
-            a = rho * (s @ q)
-            q -= a * y
-            alphas.append(a)
-        if steps:
-            s, y, _ = steps[-1]
-            q *= (s @ y) / (y @ y)
-        else:
-            q /= max(1.0, float(np.linalg.norm(grad)))  # a first step no longer than 1
-        for (s, y, rho), a in zip(steps, reversed(alphas), strict=True):
-            q += (a - rho * (y @ q)) * s
-        direction = -q
+        direction = _direction(grad, steps)
         slope = float(grad @ direction)
         if slope >= 0:  # not downhill (rounding): forget the curvature and follow the gradient
             steps.clear()
             direction = -grad / max(1.0, float(np.linalg.norm(grad)))
             slope = float(grad @ direction)
-        size = 1.0
-        while True:
-            new = theta + size * direction
-            new_value, new_grad = loss(new)
-            if new_value <= value + 1e-4 * size * slope or size < 1e-10:
-                break
-            size *= 0.5
+        new, new_value, new_grad = _backtrack(loss, theta, value, direction, slope)
         s, y = new - theta, new_grad - grad
         sy = float(s @ y)
         if sy > 1e-10:  # only curvature that keeps the approximation positive definite
             steps.append((s, y, 1.0 / sy))
-            if len(steps) > memory:
+            if len(steps) > MEMORY:
                 steps.pop(0)
-        settled = value - new_value <= ftol * max(abs(value), abs(new_value), 1.0)
+        settled = value - new_value <= FTOL * max(abs(value), abs(new_value), 1.0)
         theta, value, grad = new, new_value, new_grad
-        if settled or np.abs(grad).max() < gtol:
+        if settled or np.abs(grad).max() < GTOL:
             break
     return theta
 
@@ -158,8 +173,23 @@ class _Problem:
         return value, (np.exp(logp) - self.onehot) * self.w[:, None]
 
 
-def fit(x: np.ndarray, y: np.ndarray, n_classes: int, l2: float = 1e-2,  # noqa: PLR0913 -- an optimiser's knobs, named as scipy names them
-        sample_weight: np.ndarray | None = None, max_iter: int = 300) -> Softmax:
+SOFTMAX_STEPS = 300  # L-BFGS steps for a Softmax: small problems, run to convergence
+
+
+@dataclass(frozen=True)
+class NetShape:
+    """A ShallowNet's size, regularisation and training."""
+
+    hidden: int = 64
+    l2: float = 3e-3
+    # On both halves of BIISC 100, 200 and 400 L-BFGS steps gave the same accuracy
+    # (docs/recognition.md, "A hidden layer"); more only cost time.
+    steps: int = 100
+    seed: int = 0
+
+
+def fit(x: np.ndarray, y: np.ndarray, n_classes: int, l2: float = 1e-2,
+        sample_weight: np.ndarray | None = None) -> Softmax:
     pb = _Problem.of(x, y, n_classes, sample_weight)
     f = pb.xs.shape[1]
 
@@ -169,18 +199,18 @@ def fit(x: np.ndarray, y: np.ndarray, n_classes: int, l2: float = 1e-2,  # noqa:
         grad = np.concatenate([(pb.xs.T @ g + 2 * l2 * wt).ravel(), g.sum(axis=0)])
         return value + l2 * (wt ** 2).sum(), grad
 
-    theta = minimise(loss, np.zeros(f * n_classes + n_classes), max_iter)
+    theta = minimise(loss, np.zeros(f * n_classes + n_classes), SOFTMAX_STEPS)
     return Softmax(pb.mean.astype(np.float32), pb.scale.astype(np.float32),
                    theta[:f * n_classes].reshape(f, n_classes).astype(np.float32),
                    theta[f * n_classes:].astype(np.float32))
 
 
-def fit_net(x: np.ndarray, y: np.ndarray, n_classes: int, hidden: int = 64, l2: float = 3e-3,  # noqa: PLR0913 -- an optimiser's knobs, named as scipy names them
-            sample_weight: np.ndarray | None = None, max_iter: int = 100, seed: int = 0) -> ShallowNet:
-    """Train a ShallowNet. 100 L-BFGS steps: on both halves of BIISC 100, 200 and 400 gave the
-    same accuracy (docs/recognition.md); more only cost time."""
+def fit_net(x: np.ndarray, y: np.ndarray, n_classes: int, sample_weight: np.ndarray | None = None,
+            shape: NetShape | None = None) -> ShallowNet:
+    """Train a ShallowNet of `shape` (None: NetShape's defaults)."""
+    shape = shape or NetShape()
     pb = _Problem.of(x, y, n_classes, sample_weight)
-    f, h, k = pb.xs.shape[1], hidden, n_classes
+    f, h, k, l2 = pb.xs.shape[1], shape.hidden, n_classes, shape.l2
     cut = np.cumsum([f * h, h, h * k])
 
     def unpack(theta: np.ndarray):
@@ -200,9 +230,9 @@ def fit_net(x: np.ndarray, y: np.ndarray, n_classes: int, hidden: int = 64, l2: 
                                (a.T @ g + 2 * l2 * w2).ravel(), g.sum(axis=0)])
         return value + l2 * ((w1 ** 2).sum() + (w2 ** 2).sum()), grad
 
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(shape.seed)
     theta0 = np.concatenate([rng.normal(0, 1 / np.sqrt(f), f * h), np.zeros(h),
                              rng.normal(0, 1 / np.sqrt(h), h * k), np.zeros(k)])
-    theta = minimise(loss, theta0, max_iter)
+    theta = minimise(loss, theta0, shape.steps)
     w1, b1, w2, b2 = (a.astype(np.float32) for a in unpack(theta))
     return ShallowNet(pb.mean.astype(np.float32), pb.scale.astype(np.float32), w1, b1, w2, b2)

@@ -31,8 +31,7 @@ PREFIX_WEIGHTS = (0.5, 0.75, 1.0)
 # from person to person): without its first tenth, its last tenth, or 15% at both ends
 # (fraction from, fraction to, weight). Why these: docs/recognition.md, "Why this method".
 CROPS = ((0.1, 1.0, 0.7), (0.0, 0.9, 0.7), (0.15, 0.85, 0.5))
-HIDDEN = 64                    # hidden units of the class model
-L2 = 3e-3
+NET = classifier.NetShape(hidden=64, l2=3e-3)  # the class model
 # Goal-directedness: the share of the goal-directed classes' probability in the score (the rest
 # is movement evidence), for a library of examples filmed by real cameras and for one of
 # synthetic examples; a mixed library lies between, by its share of real examples. Synthetic
@@ -143,8 +142,7 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
     if not xs:
         raise DemoError("The action library has no usable examples.",
                         "Each class needs example recordings in which a person is seen.")
-    net = classifier.fit_net(np.array(xs), np.array(ys), len(classes), hidden=HIDDEN, l2=L2,
-                             sample_weight=np.array(ws))
+    net = classifier.fit_net(np.array(xs), np.array(ys), len(classes), np.array(ws), NET)
     goal = (movement_model.learn(np.array(kins), np.array(goals)) if own_movement_model
             else movement_model.for_library(np.array(kins), np.array(goals), filmed))
     stored = [Example(name, label, (d - net.mean) / net.scale) for name, label, d in whole]

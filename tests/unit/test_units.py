@@ -98,11 +98,11 @@ def test_class_network_learns_what_a_linear_model_cannot_and_explains_itself():
     test = rng.normal(size=(400, 6))
     truth = (test[:, 0] * test[:, 1] > 0).astype(int)
     linear = classifier.fit(x, y, 2)
-    net = classifier.fit_net(x, y, 2, hidden=16, max_iter=300)
+    net = classifier.fit_net(x, y, 2, shape=classifier.NetShape(hidden=16, steps=300))
     assert (linear.proba(test).argmax(1) == truth).mean() < 0.65
     assert (net.proba(test).argmax(1) == truth).mean() > 0.9
     # Same data, same model: a library always learns the same thing.
-    again = classifier.fit_net(x, y, 2, hidden=16, max_iter=300)
+    again = classifier.fit_net(x, y, 2, shape=classifier.NetShape(hidden=16, steps=300))
     assert np.array_equal(net.proba(test), again.proba(test))
     # local_weights is the gradient of the logits by the standardised input (what "why" reads).
     point, eps = test[0], 1e-4
