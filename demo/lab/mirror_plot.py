@@ -48,7 +48,10 @@ def plot(out: Path, library: Path | None = None, params: Path | None = None, log
     p = load(params)
     names = [a.name for a in actions_of(model.classes)]
     labels = {c.name: c.label for c in model.classes}
-    examples = lambda n: (lib[n].recordings() or [None])[0]  # noqa: E731
+
+    def examples(name: str):  # the class's first example recording, the model's own movement
+        return (lib[name].recordings() or [None])[0]
+
     log("seeing and doing...")
     seen = {a: [ex.observations(model, virtual_actor.recording(a, 1000 + s), names) for s in range(2)]
             for a in names if a in virtual_actor.SCRIPTS}
