@@ -10,6 +10,7 @@ It draws; it must not change the model's files.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,11 @@ def _tuning_by_action(session: MirrorSystem, probe: dict) -> np.ndarray:
     return out
 
 
+def _first_example(lib: Library, name: str):
+    """A class's first example recording: the model's own movement when it acts."""
+    return (lib[name].recordings() or [None])[0]
+
+
 def plot(out: Path, library: Path | None = None, params: Path | None = None, log=print) -> Path:
     import matplotlib
 
@@ -48,10 +54,7 @@ def plot(out: Path, library: Path | None = None, params: Path | None = None, log
     p = load(params)
     names = [a.name for a in actions_of(model.classes)]
     labels = {c.name: c.label for c in model.classes}
-
-    def examples(name: str):  # the class's first example recording, the model's own movement
-        return (lib[name].recordings() or [None])[0]
-
+    examples = partial(_first_example, lib)
     log("seeing and doing...")
     seen = {a: [ex.observations(model, virtual_actor.recording(a, 1000 + s), names) for s in range(2)]
             for a in names if a in virtual_actor.SCRIPTS}
