@@ -25,7 +25,10 @@ _FWD3 = ARM_CHANNELS.index("fwd3")
 
 MOVING_SPEED = 0.9   # torso lengths per second
 RAISED_UP = -0.55    # hand height above the shoulder line, torso lengths (rest is about -1)
-HELD_FORWARD = 0.45  # hand this far in front of the shoulders (3D), torso lengths: reaching out
+HELD_FORWARD = 0.45  # hand this far in front of the shoulders (3D), torso lengths: reaching out...
+# ...unless it hangs this low: facing the camera, MediaPipe puts hanging hands 0.4-0.6 torso
+# lengths forward (docs/recognition.md, "Rest is rest").
+HANGING = -0.8
 START_AFTER = 0.15   # seconds of activity before a movement counts
 END_AFTER = 0.6      # seconds of rest before it ends
 
@@ -34,7 +37,8 @@ def active(values: np.ndarray) -> bool:
     """Is either hand moving or away from rest in this frame?"""
     for k in (0, N_ARM):
         if (values[k + _SPEED] > MOVING_SPEED or values[k + _SPEED3] > MOVING_SPEED
-                or values[k + _UP] > RAISED_UP or values[k + _FWD3] > HELD_FORWARD):
+                or values[k + _UP] > RAISED_UP
+                or (values[k + _FWD3] > HELD_FORWARD and values[k + _UP] > HANGING)):
             return True
     return False
 
