@@ -81,25 +81,59 @@ def summarise(items: list[Item]) -> dict:
     return report
 
 
-def plot(report: dict, out: Path) -> Path:
+def _pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    return plt
+
+
+def _confusion(ax, report: dict) -> None:
+    cm = np.array(report["confusion"]["matrix"])
+    labels = report["confusion"]["labels"]
+    ax.imshow(cm, cmap="Blues")
+    ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
+    ax.set_yticks(range(len(labels)), labels)
+    for (r, c), v in np.ndenumerate(cm):
+        ax.text(c, r, str(v), ha="center", va="center", color="black" if v < cm.max() / 2 else "white")
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title(f"accuracy {report['accuracy']:.2f}")
+
+
+def plot_cv(report: dict, out: Path) -> Path:
+    """Cross-validation: the pooled confusion matrix and the reliability diagram."""
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5))
+    _confusion(axes[0], report["pooled"])
+    bins = [b for b in report["reliability"] if b["count"]]
+    ax = axes[1]
+    ax.plot([0, 1], [0, 1], color="#999999", linestyle="--", label="calibrated")
+    ax.bar([(b["from"] + b["to"]) / 2 for b in bins], [b["accuracy"] for b in bins], width=0.09,
+           color="#0072b2", alpha=0.7, label="accuracy in the bin")
+    ax.plot([b["confidence"] for b in bins], [b["accuracy"] for b in bins], marker="o", color="#d55e00",
+            label="mean score vs accuracy")
+    for b in bins:
+        ax.text((b["from"] + b["to"]) / 2, 0.02, str(b["count"]), ha="center", fontsize=8)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("score of the named class")
+    ax.set_ylabel("share right")
+    ax.set_title(f"reliability: expected calibration error {report['expected_calibration_error']:.3f}")
+    ax.legend(loc="upper left")
+    fig.tight_layout()
+    fig.savefig(out, dpi=100)
+    plt.close(fig)
+    return Path(out)
+
+
+def plot(report: dict, out: Path) -> Path:
+    plt = _pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(12, 5))
     if "confusion" in report:
-        cm = np.array(report["confusion"]["matrix"])
-        labels = report["confusion"]["labels"]
-        ax = axes[0]
-        ax.imshow(cm, cmap="Blues")
-        ax.set_xticks(range(len(labels)), labels, rotation=45, ha="right")
-        ax.set_yticks(range(len(labels)), labels)
-        for (r, c), v in np.ndenumerate(cm):
-            ax.text(c, r, str(v), ha="center", va="center", color="black" if v < cm.max() / 2 else "white")
-        ax.set_xlabel("predicted")
-        ax.set_ylabel("true")
-        ax.set_title(f"accuracy {report['accuracy']:.2f}")
+        _confusion(axes[0], report)
         ec = report["early_curve"]
         axes[1].plot(ec["fraction"], ec["accuracy"], marker="o", color="#0072b2")
         axes[1].set_xlabel("fraction of the clip seen")

@@ -23,6 +23,7 @@ from demo.recording import SUFFIX, Recording, from_bytes, load
 from demo.validate import Field, check_field
 
 MANIFEST = "action.json"
+CALIBRATION = "calibration.json"  # the library's "sure" threshold, from `actions calibrate`
 EXAMPLES = "examples"
 PACK_FORMAT = "mirror-action-pack"
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
@@ -142,6 +143,32 @@ class Library:
                 cls = load_class(d)
                 self.classes[cls.name] = cls
         return self
+
+    def fingerprint(self) -> dict[str, int]:
+        """Each class's number of examples: a calibration holds while this is unchanged."""
+        return {c.name: len(c.examples) for c in self}
+
+    def sure(self) -> float | None:
+        """The calibrated "sure" threshold, or None when there is none or the classes have
+        changed since (a stale threshold was chosen for other classes)."""
+        path = self.root / CALIBRATION
+        if not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            raise ActionFileError(f"{path}: not valid JSON ({e}).",
+                                  "Run `python -m demo actions calibrate` again, or delete the file.") from e
+        fix = "Run `python -m demo actions calibrate` again, or delete the file."
+        sure = check_field(path, data, Field("sure", (int, float), rule=lambda v: 0 < v < 1, hint=fix),
+                           ActionFileError)
+        made_for = check_field(path, data, Field("classes", dict, hint=fix), ActionFileError)
+        return float(sure) if made_for == self.fingerprint() else None
+
+    def write_calibration(self, sure: float, details: dict) -> Path:
+        path = self.root / CALIBRATION
+        path.write_text(json.dumps({"sure": sure, "classes": self.fingerprint(), **details}, indent=2) + "\n")
+        return path
 
     def __iter__(self):
         return iter(self.classes.values())

@@ -29,6 +29,22 @@ BELIEF_TAU = 1.0
 DECISIVE_P = 0.6               # a class is decided when it has this probability...
 DECISIVE_MARGIN = 0.25         # ...and leads the next by this much
 NO_ACTION = "no action"
+REST = 0.9  # belief in "no action" (and in the idle classes, if any) when the segmenter sees rest
+
+
+def at_rest(proba: np.ndarray, idle_mask: np.ndarray) -> np.ndarray:
+    """Class scores while nobody moves: the idle classes share at least REST, the others the
+    rest in their proportions. The segmenter's rest outranks a still window that happens to
+    look like the end of an action (a hand lowered after putting something down)."""
+    if not idle_mask.any():
+        return proba
+    idle = float(proba[idle_mask].sum())
+    if idle >= REST:
+        return proba
+    out = np.empty_like(proba)
+    out[idle_mask] = (proba[idle_mask] / idle if idle > 0 else 1.0 / idle_mask.sum()) * REST
+    out[~idle_mask] = proba[~idle_mask] * (1.0 - REST) / max(1.0 - idle, 1e-9)
+    return out
 
 
 
@@ -143,11 +159,14 @@ class Recogniser:
         # The classes' share of the goal score reads the accumulated belief too (docs/recognition.md).
         goal = self.model.goal_score(proba, kin) if moving else 0.5
         idle_mask = self.model.idle_mask
+        if not moving:
+            proba = at_rest(proba, idle_mask)
         p_idle = float(proba[idle_mask].sum())
-        no_action = p_idle if moving else max(p_idle, 0.9)
+        no_action = p_idle if moving else max(p_idle, REST)
         acting = np.where(idle_mask, -1.0, proba)
         best = int(np.argmax(acting))
-        label = names[best] if moving and proba[best] >= p_idle else None
+        # Named only while moving, ahead of "no action", and sure enough (else "watching").
+        label = names[best] if moving and proba[best] >= max(p_idle, self.model.sure) else None
         self._track_decision(t, proba, label)
         rec = Recognition(
             t=t, moving=moving, scores={n: float(p) for n, p in zip(names, proba, strict=True)},

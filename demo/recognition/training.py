@@ -18,6 +18,7 @@ import numpy as np
 from demo import config
 from demo.errors import DemoError
 from demo.recognition import classifier, movement_model
+from demo.recognition.confidence import DEFAULT_SURE
 from demo.recognition.features import sequence
 from demo.recognition.library import ActionClass, Library
 from demo.recognition.summary import LEAD_IN, summarise
@@ -58,6 +59,8 @@ class ActionModel:
     goal_model: classifier.Softmax | movement_model.Blend  # two classes: meaningless, goal-directed
     examples: list[Example] = field(default_factory=list)  # for "why": each example's whole movement
     class_weight: float = CLASS_WEIGHT_REAL  # how much the classes count in goal_score
+    # A class is named only when its score reaches this (demo/recognition/confidence.py).
+    sure: float = DEFAULT_SURE
 
     @property
     def names(self) -> list[str]:
@@ -111,11 +114,12 @@ def movement_windows(rec: Recording) -> list[tuple[np.ndarray, float, bool]]:
 
 
 def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording]] | None = None,
-        own_movement_model: bool = False) -> ActionModel:
+        own_movement_model: bool = False, sure: float | None = None) -> ActionModel:
     """Train on every example of every class.
 
     The movement (goal) model is learnt from these examples and blended with the built-in
-    one (demo/recognition/movement_model.py); with `own_movement_model` it is theirs alone."""
+    one (demo/recognition/movement_model.py); with `own_movement_model` it is theirs alone.
+    `sure`: the threshold for naming a class; None: the library's calibrated one, if any."""
     classes = list(library)
     if len(classes) < 2:
         raise DemoError("The recogniser needs at least two action classes.",
@@ -147,7 +151,9 @@ def fit(library: Library | list[ActionClass], examples: dict[str, list[Recording
             else movement_model.for_library(np.array(kins), np.array(goals), filmed))
     stored = [Example(name, label, (d - net.mean) / net.scale) for name, label, d in whole]
     weight = CLASS_WEIGHT_SYNTHETIC + (CLASS_WEIGHT_REAL - CLASS_WEIGHT_SYNTHETIC) * real / max(1, filmed)
-    return ActionModel([_info(c) for c in classes], net, goal, stored, weight)
+    if sure is None:
+        sure = (library.sure() if isinstance(library, Library) else None) or DEFAULT_SURE
+    return ActionModel([_info(c) for c in classes], net, goal, stored, weight, sure)
 
 
 _FITTED: dict[tuple, ActionModel] = {}
