@@ -26,19 +26,22 @@ _FWD3 = ARM_CHANNELS.index("fwd3")
 MOVING_SPEED = 0.9   # torso lengths per second
 RAISED_UP = -0.55    # hand height above the shoulder line, torso lengths (rest is about -1)
 HELD_FORWARD = 0.45  # hand this far in front of the shoulders (3D), torso lengths: reaching out...
-# ...unless it hangs this low: facing the camera, MediaPipe puts hanging hands 0.4-0.6 torso
-# lengths forward (docs/recognition.md, "Rest is rest").
+# ...unless it hangs this low (online): facing the camera, MediaPipe puts hanging hands 0.4-0.6
+# torso lengths forward, and a visitor standing still must be shown at rest. Finding the action
+# in an example keeps them (docs/recognition.md, "Rest is rest").
 HANGING = -0.8
 START_AFTER = 0.15   # seconds of activity before a movement counts
 END_AFTER = 0.6      # seconds of rest before it ends
 
 
-def active(values: np.ndarray) -> bool:
-    """Is either hand moving or away from rest in this frame?"""
+def active(values: np.ndarray, hanging_rests: bool = True) -> bool:
+    """Is either hand moving or away from rest in this frame? With `hanging_rests`, a low
+    hand held forward counts as at rest."""
+    lowest = HANGING if hanging_rests else -np.inf
     for k in (0, N_ARM):
         if (values[k + _SPEED] > MOVING_SPEED or values[k + _SPEED3] > MOVING_SPEED
                 or values[k + _UP] > RAISED_UP
-                or (values[k + _FWD3] > HELD_FORWARD and values[k + _UP] > HANGING)):
+                or (values[k + _FWD3] > HELD_FORWARD and values[k + _UP] > lowest)):
             return True
     return False
 
@@ -52,17 +55,18 @@ class Movement:
 class Segmenter:
     """Feed `update(t, values, seen)` in time order; `current` is the movement under way."""
 
-    def __init__(self) -> None:
+    def __init__(self, hanging_rests: bool = True) -> None:
+        self.hanging_rests = hanging_rests
         self.current: Movement | None = None
         self.last: Movement | None = None
         self._active_since: float | None = None
         self._rest_since: float | None = None
 
     def reset(self) -> None:
-        self.__init__()
+        self.__init__(self.hanging_rests)
 
     def update(self, t: float, values: np.ndarray, seen: bool) -> Movement | None:
-        is_active = seen and active(values)
+        is_active = seen and active(values, self.hanging_rests)
         if is_active:
             self._rest_since = None
             if self._active_since is None:
@@ -79,9 +83,9 @@ class Segmenter:
         return self.current
 
 
-def segments(t: np.ndarray, values: np.ndarray, seen: np.ndarray) -> list[Movement]:
+def segments(t: np.ndarray, values: np.ndarray, seen: np.ndarray, hanging_rests: bool = True) -> list[Movement]:
     """Every movement in a whole sequence (offline use of the same rule)."""
-    seg = Segmenter()
+    seg = Segmenter(hanging_rests)
     found: list[Movement] = []
     for ti, v, s in zip(t, values, seen, strict=True):
         before = seg.current
