@@ -1,4 +1,4 @@
-"""`python -m demo actions list|show|add|remove|export|import|rebuild-defaults`: manage action classes.
+"""`python -m demo actions list|show|add|remove|export|import|calibrate|rebuild-defaults`: manage action classes.
 
 Stable interface (other tools depend on it; see README): output formats change only with a
 new field, never a renamed one.
@@ -14,6 +14,8 @@ from demo import config
 from demo.cli import args as common
 from demo.cli.inputs import read_inputs
 from demo.recognition import movement_model
+from demo.recognition.calibration import held_out_answers
+from demo.recognition.confidence import WRONG_COST, expected_calibration_error
 from demo.recognition.library import Library, class_for
 from demo.recognition.training import fit
 from demo.synth.shipped_library import build
@@ -84,6 +86,18 @@ def import_pack(lib: Library, args: argparse.Namespace) -> None:
     print(f"imported {', '.join(names)}")
 
 
+def calibrate(lib: Library, args: argparse.Namespace) -> None:
+    """Choose the library's "sure" threshold from its examples judged by models that never saw them."""
+    answers = held_out_answers(list(lib), {c.name: c.recordings() for c in lib})
+    stated = answers.confidence >= answers.sure
+    details = {"examples": len(answers.correct), "held_out_accuracy": float(answers.correct.mean()),
+               "named": float(stated.mean()), "wrong_cost": WRONG_COST,
+               "expected_calibration_error": expected_calibration_error(answers.confidence, answers.correct)}
+    path = lib.write_calibration(answers.sure, details)
+    print(f"sure threshold {answers.sure:.2f}: examples named {details['named']:.2f} of the time, "
+          f"held-out accuracy {details['held_out_accuracy']:.3f} -> {path}")
+
+
 def rebuild_defaults(lib: Library, args: argparse.Namespace) -> None:
     lib = build(lib.root, args.hdm05)
     print(f"rebuilt {len(lib)} classes in {lib.root}")
@@ -99,4 +113,4 @@ def rebuild_defaults(lib: Library, args: argparse.Namespace) -> None:
 
 
 SUBCOMMANDS = {"list": list_classes, "show": show, "add": add, "remove": remove, "export": export,
-               "import": import_pack, "rebuild-defaults": rebuild_defaults}
+               "import": import_pack, "calibrate": calibrate, "rebuild-defaults": rebuild_defaults}

@@ -20,7 +20,7 @@ from demo.lab.crossval import Labelled, Plan, cross_validate
 from demo.lab.evaluation import Item, plot, plot_cv, summarise
 from demo.recognition.clips import classify_recording
 from demo.recognition.library import DEFAULT_COLOURS, ActionClass, ActionFileError, Library
-from demo.recognition.training import fit, fit_library
+from demo.recognition.training import fit
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -32,8 +32,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     cv.add_argument("--biisc", type=Path, metavar="DIR", help="the BIISC clips (their names give the labels)")
     cv.add_argument("--per-class", type=int, metavar="N", help="train on N clips a class (drawn per fold)")
     cv.add_argument("--draws", type=int, default=1, help="with --per-class: how many draws (default 1)")
-    cv.add_argument("--fixed-library", action="store_true",
-                    help="judge with --library as it is (only the sure threshold is chosen in the folds)")
     cv.add_argument("--report", type=Path, help="write the whole report (every fold) as JSON")
 
 
@@ -115,8 +113,7 @@ def run_cv(args: argparse.Namespace) -> int:
     people = len({c.person for c in clips})
     if not 2 <= args.cv <= people:
         raise DemoError(f"--cv {args.cv}: the clips show {people} people.", f"Use 2 to {people} folds.")
-    fixed = fit_library(Library(args.library)) if args.fixed_library else None
-    plan = Plan(args.cv, args.per_class, max(1, args.draws), fixed)
+    plan = Plan(args.cv, args.per_class, max(1, args.draws))
     report = cross_validate(classes, clips, plan, log=lambda m: print(m, file=sys.stderr, flush=True))
     print(summary_lines(report))
     if args.report:
@@ -131,8 +128,7 @@ def summary_lines(report: dict) -> str:
     """The figures README and docs quote, one per line: mean and worst fold."""
     plan = report["plan"]
     what = (f"{plan['folds']} folds of people, "
-            + (f"{plan['per_class']} a class x {plan['draws']} draws" if plan["per_class"] else "every clip")
-            + (", fixed library" if plan["fixed_library"] else ""))
+            + (f"{plan['per_class']} a class x {plan['draws']} draws" if plan["per_class"] else "every clip"))
     lines = [f"cross-validation ({what}):"]
     for key, name in (("accuracy", "8-way accuracy"), ("goal_balanced_accuracy", "goal vs meaningless, balanced"),
                       ("stated", "share of clips named (sure)"), ("stated_accuracy", "accuracy when named")):

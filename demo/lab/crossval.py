@@ -4,14 +4,13 @@ Folds hold out whole people (scikit-learn's GroupKFold): each fold's model is tr
 other people's clips only, and every choice it makes (its "sure" threshold, by an inner
 cross-validation over the training people) sees only them. Each held-out clip goes through
 the online path the page uses (demo/recognition/clips.py). Reports each fold, the mean and
-the worst fold, and how calibrated the answers are. With a fixed library (the shipped one,
-which holds none of these people) only the threshold is chosen inside the folds.
+the worst fold, and how calibrated the answers are.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
@@ -39,12 +38,11 @@ class Labelled:
 @dataclass(frozen=True)
 class Plan:
     """How to cross-validate: folds of people; `per_class` examples a class drawn `draws` times
-    (None: every training clip); `model`: a fixed action model instead of one trained per fold."""
+    (None: every training clip)."""
 
     folds: int = 5
     per_class: int | None = None
     draws: int = 1
-    model: ActionModel | None = None
 
 
 def _draw(train: list[int], clips: Sequence[Labelled], per_class: int | None, seed: int) -> list[int]:
@@ -75,15 +73,11 @@ def _judge(model: ActionModel, clips: Sequence[Labelled], idx) -> tuple[list[Ite
     return items, Answers(np.array(conf), np.array(right, bool))
 
 
-def _fold(classes: Sequence[ActionClass], clips: Sequence[Labelled], train: list[int], test: list[int],
-          fixed: ActionModel | None) -> tuple[dict, list[Item], Answers]:
-    if fixed is None:
-        inner = held_out_answers(classes, _examples(classes, clips, train, lambda c: c.recording),
-                                 _examples(classes, clips, train, lambda c: c.person))
-        model = fit(list(classes), _examples(classes, clips, train, lambda c: c.recording), sure=inner.sure)
-    else:  # the fixed model never saw these people: its answers on the training ones choose the threshold
-        _, inner = _judge(fixed, clips, train)
-        model = replace(fixed, sure=inner.sure)
+def _fold(classes: Sequence[ActionClass], clips: Sequence[Labelled], train: list[int],
+          test: list[int]) -> tuple[dict, list[Item], Answers]:
+    examples = _examples(classes, clips, train, lambda c: c.recording)
+    inner = held_out_answers(classes, examples, _examples(classes, clips, train, lambda c: c.person))
+    model = fit(list(classes), examples, sure=inner.sure)
     items, answers = _judge(model, clips, test)
     report = summarise(items)
     stated = answers.confidence >= model.sure
@@ -102,7 +96,7 @@ def cross_validate(classes: Sequence[ActionClass], clips: Sequence[Labelled], pl
     for draw in range(plan.draws):
         for k, (train, test) in enumerate(folds):
             train = _draw(train.tolist(), clips, plan.per_class, seed=1000 * draw + k)
-            report, items, answers = _fold(classes, clips, train, test.tolist(), plan.model)
+            report, items, answers = _fold(classes, clips, train, test.tolist())
             report.update(fold=k, draw=draw)
             reports.append(report)
             everything += items
@@ -112,8 +106,7 @@ def cross_validate(classes: Sequence[ActionClass], clips: Sequence[Labelled], pl
                 f"goal {report.get('goal_balanced_accuracy', float('nan')):.3f}, sure {report['sure']:.2f}, "
                 f"stated {report['stated']:.2f} ({report['stated_accuracy'] or 0:.3f} right)")
     conf_all, right_all = np.concatenate(conf), np.concatenate(right)
-    return {"plan": {"folds": plan.folds, "per_class": plan.per_class, "draws": plan.draws,
-                     "fixed_library": plan.model is not None},
+    return {"plan": {"folds": plan.folds, "per_class": plan.per_class, "draws": plan.draws},
             "folds": reports, **_spread(reports, ("accuracy", "goal_balanced_accuracy", "stated",
                                                   "stated_accuracy")),
             "expected_calibration_error": expected_calibration_error(conf_all, right_all),

@@ -38,7 +38,9 @@ export class ActionView {
     const shown = action.moving ? action.label : action.last;
     const cls = shown ? this.classes.get(shown) : null;
     const label = cls ? this.classes.label(cls) : null;
-    this.el.label.textContent = action.moving ? (label || "…") : (label ? t("action.just_now", { label }) : "–");
+    // Moving but not sure (no class named): say so rather than guess.
+    this.el.label.textContent = action.moving ? (label || t("action.watching"))
+      : (label ? t("action.just_now", { label }) : "–");
     this.el.explanation.textContent = cls ? this.classes.explanation(cls) : t("action.hint");
     action.scores.forEach((p, i) => { if (this.fills[i]) this.fills[i].style.width = `${Math.round(p * 100)}%`; });
     this.el.marker.style.left = `${Math.round((action.moving ? action.goal : 0.5) * 100)}%`;

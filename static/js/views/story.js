@@ -17,6 +17,7 @@ export function story(state, classes = new Classes()) {
     if (has(`class.${cls.name}.story`)) return t(`class.${cls.name}.story`);
     return t("story.seen_goal", { action: classes.label(cls) });
   }
+  if (a?.moving && !a.label) return t("story.watching");  // moving, no class named: no claim
   return t("story.step_in");
 }
 
