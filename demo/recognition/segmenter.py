@@ -26,22 +26,24 @@ _FWD3 = ARM_CHANNELS.index("fwd3")
 MOVING_SPEED = 0.9   # torso lengths per second
 RAISED_UP = -0.55    # hand height above the shoulder line, torso lengths (rest is about -1)
 HELD_FORWARD = 0.45  # hand this far in front of the shoulders (3D), torso lengths: reaching out...
-# ...unless it hangs this low (online): facing the camera, MediaPipe puts hanging hands 0.4-0.6
-# torso lengths forward, and a visitor standing still must be shown at rest. Finding the action
-# in an example keeps them (docs/recognition.md, "Rest is rest").
+# ...but a hand this low (online) must be further forward: facing the camera, MediaPipe puts
+# hanging hands 0.4-0.63 torso lengths forward, and a visitor standing still must be shown at
+# rest; a hand putting something down on a table is 0.67-0.78 forward. Finding the action in
+# an example keeps the plain rule (docs/recognition.md, "Rest is rest").
 HANGING = -0.8
+LOW_FORWARD = 0.65
 START_AFTER = 0.15   # seconds of activity before a movement counts
 END_AFTER = 0.6      # seconds of rest before it ends
 
 
 def active(values: np.ndarray, hanging_rests: bool = True) -> bool:
     """Is either hand moving or away from rest in this frame? With `hanging_rests`, a low
-    hand held forward counts as at rest."""
-    lowest = HANGING if hanging_rests else -np.inf
+    hand counts as held forward only beyond LOW_FORWARD."""
     for k in (0, N_ARM):
+        low = hanging_rests and values[k + _UP] < HANGING
         if (values[k + _SPEED] > MOVING_SPEED or values[k + _SPEED3] > MOVING_SPEED
                 or values[k + _UP] > RAISED_UP
-                or (values[k + _FWD3] > HELD_FORWARD and values[k + _UP] > lowest)):
+                or values[k + _FWD3] > (LOW_FORWARD if low else HELD_FORWARD)):
             return True
     return False
 
