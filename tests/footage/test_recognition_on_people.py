@@ -1,9 +1,9 @@
 """Action recognition on real people it has never seen (BIISC), and the commands that judge clips.
 
-Quality is measured as the issue asks: BIISC libraries built with `actions add` from subjects
-S001-S005 (all views, standing and walking), tested on S006-S010; the shipped library (nothing
-from BIISC in it) on every BIISC clip. The asserted floors are just under the figures the
-tests print.
+Quality is measured as the issue asks: cross-validation over the ten BIISC people, folds of
+two, every choice made on the training people (`eval --cv`); the shipped library (nothing from
+BIISC in it) on every BIISC clip; close-ups from a library of S001-S005 on S006-S010. The
+asserted floors are just under the figures the tests print.
 """
 
 
@@ -19,13 +19,12 @@ from demo.cli.main import main
 from demo.pose import bundles as pose_models
 from demo.pose import close_up, extract
 from demo.pose.extract import extract_many
-from demo.recognition import training
+from demo.recognition import segmenter, training
 from demo.recognition.clips import classify_recording
 from demo.recognition.library import Library
+from demo.recognition.online import Recogniser
 
-from helpers import GOAL, build_library
-
-FIVE_SHOT_DRAWS = 4
+from helpers import BIISC, GOAL, build_library
 
 
 def judge(model, clips):
@@ -41,28 +40,29 @@ def judge(model, clips):
     return acc, bal, (float(np.median(decided)) if decided else None)
 
 
-def test_unseen_people_with_a_full_library(biisc_library, biisc_clips):
-    model = training.fit_library(biisc_library)  # learnt once for this test and the close-up one
-    acc, bal, early = judge(model, [c for c in biisc_clips if c["subject"] > 5])
-    print(f"8-way {acc:.3f}, goal vs meaningless {bal:.3f}, decided at {early:.2f}")
-    assert acc >= 0.80       # issue target 0.80: met (measured 0.812)
-    assert bal >= 0.95       # issue target 0.93: met (measured 0.958)
-    assert early <= 0.5      # issue target 0.5: met (measured 0.45)
+def _cross_validate(tmp_path, capsys, *more: str) -> dict:
+    """`eval --cv 5` over every BIISC person, as the README runs it; its printed summary is shown."""
+    report = tmp_path / "cv.json"
+    assert main(["eval", "--cv", "5", "--biisc", str(BIISC), "--report", str(report), *more]) == 0
+    print(capsys.readouterr().out)
+    return json.loads(report.read_text())
 
 
-def test_unseen_people_from_five_examples_per_class(tmp_path, biisc_clips):
-    """Averaged over four draws of the five: one draw moves by several points either way."""
-    scores = []
-    for seed in range(FIVE_SHOT_DRAWS):
-        lib = build_library(tmp_path, biisc_clips, per_class=5, seed=seed)
-        model = training.fit(lib)  # how long it takes is `bench`'s to report, not a test's
-        acc, bal, _ = judge(model, [c for c in biisc_clips if c["subject"] > 5])
-        print(f"5 per class, draw {seed}: 8-way {acc:.3f}, goal vs meaningless {bal:.3f}")
-        scores.append((acc, bal))
-    acc, bal = np.mean(scores, axis=0)
-    print(f"5 per class, mean of {FIVE_SHOT_DRAWS} draws: 8-way {acc:.3f}, goal vs meaningless {bal:.3f}")
-    assert acc >= 0.55       # issue target 0.55: met on average (measured 0.567)
-    assert bal >= 0.88       # issue target 0.88: met on average (measured 0.901)
+def test_people_it_never_saw_cross_validated(tmp_path, capsys, biisc_clips):
+    """Five folds of two people; each fold's model, and its sure threshold, from the other eight."""
+    r = _cross_validate(tmp_path, capsys)
+    assert len(r["folds"]) == 5 and sorted(p for f in r["folds"] for p in f["people"]) == [
+        f"S{i:03d}" for i in range(1, 11)]  # every person tested once
+    assert r["accuracy"]["mean"] >= 0.79 and r["accuracy"]["worst"] >= 0.71  # issue target 0.85 / 0.78
+    assert r["goal_balanced_accuracy"]["mean"] >= 0.95    # issue target 0.95
+    assert r["expected_calibration_error"] <= 0.035       # issue target 0.05
+    assert r["stated_accuracy"]["mean"] >= 0.87           # named classes are right this often
+
+
+def test_five_examples_a_class_cross_validated(tmp_path, capsys, biisc_clips):
+    r = _cross_validate(tmp_path, capsys, "--per-class", "5", "--draws", "2")
+    assert r["accuracy"]["mean"] >= 0.55                  # issue target 0.60
+    assert r["goal_balanced_accuracy"]["mean"] >= 0.88    # issue target 0.90
 
 
 def test_shipped_library_judges_real_people(biisc_clips):
@@ -146,3 +146,35 @@ def test_extraction_is_cached(pose_model, tmp_path, drink_clip, monkeypatch):
     again = extract_many([drink_clip], pose_models.resolve(), cache_dir=tmp_path)
     assert len(again[0]) == len(first[0]) == 86
     assert cached.stat().st_mtime_ns == stamp  # the file was reused, not written again
+
+
+def _shown_at_rest(model, clips) -> float:
+    """Each clip, then its last picture held still for 3 s at 10 fps (the person stands as the
+    clip ends): the share of held frames after the first second shown as rest (no movement, no
+    class named, the idle class on top)."""
+    idle = next(c.name for c in model.classes if c.idle)
+    rest = []
+    for c in clips:
+        rec, r = c["rec"], Recogniser(model)
+        for pose in rec.poses():
+            r.update(pose)
+        last = int(np.flatnonzero(rec.seen)[-1])
+        for k in range(1, 31):
+            out = r.update(rec.pose(last, rec.t[-1] + 0.1 * k))
+            if k > 10:
+                rest.append(not out.moving and out.label is None and max(out.scores, key=out.scores.get) == idle)
+    return float(np.mean(rest))
+
+
+def test_people_standing_still_are_shown_at_rest(biisc_clips, monkeypatch):
+    """Front views, where MediaPipe puts hanging hands forward; with that rule switched off
+    (a low hand held forward counts as a movement at the plain threshold) the same clips stay
+    "moving"."""
+    model = training.fit_library(Library())
+    front = [c for c in biisc_clips if "_FCE" in c["path"].name]
+    shown = _shown_at_rest(model, front)
+    monkeypatch.setattr(segmenter, "LOW_FORWARD", segmenter.HELD_FORWARD)
+    without = _shown_at_rest(model, front)
+    print(f"held still, front views: shown at rest {shown:.3f} after 1 s; without the rule {without:.3f}")
+    assert shown >= 0.90   # issue target 0.95
+    assert without < 0.75
