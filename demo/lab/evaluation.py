@@ -119,7 +119,7 @@ def plot_cv(report: dict, out: Path) -> Path:
         ax.text((b["from"] + b["to"]) / 2, 0.02, str(b["count"]), ha="center", fontsize=8)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_xlabel("score of the named class")
+    ax.set_xlabel("score of the leading class")
     ax.set_ylabel("share right")
     ax.set_title(f"reliability: expected calibration error {report['expected_calibration_error']:.3f}")
     ax.legend(loc="upper left")
