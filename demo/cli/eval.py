@@ -1,7 +1,9 @@
 """`python -m demo eval`: accuracy, goal vs meaningless, early recognition and calibration on labelled clips.
 
 `--labels CSV` judges clips with one library; `--cv N` cross-validates over people
-(demo/lab/crossval.py): BIISC clips (`--biisc DIR`) or a CSV with a `person` column.
+(demo/lab/crossval.py): BIISC clips (`--biisc DIR`) or a CSV with a `person` column;
+`--live` plays BIISC clips through a real server and reports what the page shows
+(demo/lab/live_eval.py).
 """
 
 from __future__ import annotations
@@ -9,15 +11,19 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import random
 import sys
 from pathlib import Path
 
 from demo.cli import args as common
 from demo.cli.inputs import read_inputs
+from demo.config import Settings
 from demo.datasets import biisc
 from demo.errors import DemoError
 from demo.lab.crossval import Labelled, Plan, cross_validate
 from demo.lab.evaluation import Item, plot, plot_cv, summarise
+from demo.lab.live_eval import LiveClip, measure
+from demo.pose import bundles as pose_models
 from demo.recognition.clips import classify_recording
 from demo.recognition.library import DEFAULT_COLOURS, ActionClass, ActionFileError, Library
 from demo.recognition.training import fit
@@ -25,6 +31,7 @@ from demo.recognition.training import fit
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     common.library(p)
+    common.pose_model(p)
     p.add_argument("--labels", type=Path, help="CSV: file,label[,goal_directed][,person]")
     p.add_argument("--plot", type=Path, help="write a PNG of the results")
     cv = p.add_argument_group("cross-validation over people")
@@ -33,6 +40,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     cv.add_argument("--per-class", type=int, metavar="N", help="train on N clips a class (drawn per fold)")
     cv.add_argument("--draws", type=int, default=1, help="with --per-class: how many draws (default 1)")
     cv.add_argument("--report", type=Path, help="write the whole report (every fold) as JSON")
+    live = p.add_argument_group("through the real server, as the page sees it")
+    live.add_argument("--live", action="store_true", help="play --biisc clips at their own rate to a server")
+    live.add_argument("--clips", type=int, default=24, help="how many clips, spread over actions (default 24)")
+    live.add_argument("--people", help="only these people, e.g. S006,S007")
+    live.add_argument("--hold", type=float, default=3.0, help="seconds the last picture is held still")
 
 
 def read_labels(path: Path) -> list[tuple[Path, str | None, int | None, str | None]]:
@@ -64,6 +76,8 @@ def read_labels(path: Path) -> list[tuple[Path, str | None, int | None, str | No
 def run(args: argparse.Namespace) -> int:
     if args.cv:
         return run_cv(args)
+    if args.live:
+        return run_live(args)
     if args.labels is None:
         raise DemoError("Nothing to measure on.", "Give --labels CSV, or --cv N with --biisc DIR or --labels CSV.")
     lib = Library(args.library)
@@ -136,3 +150,46 @@ def summary_lines(report: dict) -> str:
             lines.append(f"  {name}: mean {report[key]['mean']:.3f}, worst fold {report[key]['worst']:.3f}")
     lines.append(f"  expected calibration error: {report['expected_calibration_error']:.3f}")
     return "\n".join(lines)
+
+
+def _spread_over_actions(found: list, n: int, seed: int = 0) -> list:
+    """n clips taking the actions in turn, each action's clips in a seeded random order (so
+    people, views and standing or walking vary)."""
+    rng = random.Random(seed)
+    queues = []
+    for action in sorted({c.action for c in found}):
+        queue = sorted((c for c in found if c.action == action), key=lambda c: c.file.name)
+        rng.shuffle(queue)
+        queues.append(queue)
+    out = []
+    while len(out) < n and any(queues):
+        for q in queues:
+            if q and len(out) < n:
+                out.append(q.pop(0))
+    return out
+
+
+def _class_in(names: set[str], action: str) -> str | None:
+    """The library's class for a BIISC action: its own name, or the shipped library's."""
+    for name in (action, biisc.SHIPPED.get(action)):
+        if name in names:
+            return name
+    return None
+
+
+def run_live(args: argparse.Namespace) -> int:
+    if not args.biisc:
+        raise DemoError("--live needs clips.", "Give --biisc DIR (the BIISC videos).")
+    found = biisc.clips(args.biisc)
+    if args.people:
+        wanted = {p.strip() for p in args.people.split(",")}
+        found = [c for c in found if c.person in wanted]
+    names = set(Library(args.library).classes)
+    clips = [LiveClip(c.file, _class_in(names, c.action), c.goal_directed)
+             for c in _spread_over_actions(found, max(1, args.clips))]
+    settings = Settings(library=args.library, pose_model=pose_models.resolve(args.pose_model))
+    report = measure(clips, settings, hold=args.hold,
+                     log=lambda m: print(m, file=sys.stderr, flush=True))
+    json.dump(report, sys.stdout, indent=2)
+    print()
+    return 0

@@ -21,6 +21,8 @@ ACTIONS = (("DRIN", "drink", "Drink"), ("CALL", "answer-phone", "Answer the phon
            ("WAVE", "wave", "Wave"), ("STRE", "stretch", "Stretch arms"),
            ("COUG", "cough", "Cough"), ("SNEE", "sneeze", "Sneeze"))
 GOAL = {"DRIN": True, "CALL": True, "WIPE": True, "SCRA": True, "WAVE": False, "STRE": False}
+# The shipped library's class for a BIISC action, where it has one (others are judged by the gauge only).
+SHIPPED = {"drink": "grasp-to-mouth", "answer-phone": "hand-to-ear", "wave": "flailing"}
 
 
 @dataclass(frozen=True)

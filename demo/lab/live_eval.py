@@ -1,0 +1,183 @@
+"""What the page would show for labelled clips sent through the real server (`eval --live`).
+
+A client acting like the page's camera sends each clip's frames as JPEG at the clip's own
+frame rate to a server started here (the real Socket.IO path: handlers, stream, pose,
+recognition), then holds the clip's last picture still. From the states that come back it
+measures what a visitor would read: the share of moving time with the right class named, the
+gauge on the right side, the time to the first right label, and the share of the held-still
+time shown as rest. It measures and prints; the tests judge.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from demo.config import Settings
+from demo.errors import DemoError
+from demo.lab.clients import InOrderClient
+from demo.sources import jpeg
+from demo.web.server import create_app
+from demo.web.server_thread import ServerThread
+
+HOLD = 3.0          # seconds the last picture is held still
+SETTLE = 1.0        # seconds into the hold before rest is expected
+JPEG_QUALITY = 80
+
+
+@dataclass(frozen=True)
+class LiveClip:
+    file: Path
+    action: str | None          # class name, when the library has it
+    goal_directed: bool | None  # None: not judged
+
+
+@dataclass
+class Seen:
+    """The states one clip brought back, split into the movement and the hold."""
+
+    clip: LiveClip
+    moving: list[tuple[float, str | None, float]] = field(default_factory=list)  # (t, label, goal)
+    held: list[tuple[float, bool]] = field(default_factory=list)  # (t since hold, shown as rest)
+
+
+class _Page:
+    """A camera client: sends frames, keeps each state's action (in arrival order)."""
+
+    def __init__(self, url: str) -> None:
+        self.sio = InOrderClient(reconnection=False)
+        self.states: list[dict] = []
+        self.errors: list[dict] = []
+        self.lock = threading.Lock()
+        self.sio.on("state", self._on_state)
+        self.sio.on("error", self.errors.append)
+        self.sio.connect(url, transports=["websocket"])
+
+    def _on_state(self, s: dict) -> None:
+        with self.lock:
+            self.states.append({"frame_id": s.get("frame_id"), "action": s.get("action")})
+
+    def send(self, frame_id: int, data: bytes) -> None:
+        self.sio.emit("frame", {"jpeg": data, "id": frame_id, "ts": time.perf_counter() * 1000})
+
+    def close(self) -> None:
+        self.sio.disconnect()
+
+
+def _frames(path: Path) -> tuple[list[bytes], float]:
+    cap = cv2.VideoCapture(str(path))
+    fps = cap.get(cv2.CAP_PROP_FPS) or 10.0
+    out = []
+    while True:
+        ok, image = cap.read()
+        if not ok:
+            break
+        out.append(jpeg.encode(image, JPEG_QUALITY))
+    cap.release()
+    if not out:
+        raise DemoError(f"{path}: no frames could be read.", "Check that the file is a video OpenCV can open.")
+    return out, float(fps)
+
+
+def _play(url: str, clip: LiveClip, idle: set[str], hold: float) -> Seen:
+    frames, fps = _frames(clip.file)
+    page = _Page(url)
+    sent_at: dict[int, float] = {}
+    try:
+        start = time.perf_counter()
+        n_clip, n_hold = len(frames), int(round(hold * fps))
+        for i in range(n_clip + n_hold):
+            time.sleep(max(0.0, start + i / fps - time.perf_counter()))
+            sent_at[i] = i / fps
+            page.send(i, frames[min(i, n_clip - 1)])
+        time.sleep(0.5)  # the last states arrive
+    finally:
+        page.close()
+    seen = Seen(clip)
+    for s in page.states:
+        a, i = s["action"], s["frame_id"]
+        if a is None or i is None:
+            continue
+        t = sent_at.get(i, 0.0)
+        if i < n_clip:
+            if a["moving"]:
+                seen.moving.append((t, a["label"], float(a["goal"])))
+        else:
+            top = max(range(len(a["scores"])), key=a["scores"].__getitem__) if a["scores"] else None
+            rest = not a["moving"] and a["label"] is None and (not idle or top in idle)
+            seen.held.append((t - n_clip / fps, rest))
+    return seen
+
+
+def measure(clips: Sequence[LiveClip], settings: Settings, hold: float = HOLD,
+            log: Callable[[str], None] = print) -> dict:
+    """Play every clip through a server made with `settings`; the page's figures."""
+    if settings.pose_model is None:
+        raise DemoError("No pose model to play the clips through.", "Run `python -m demo pose-models`.")
+    app, _, hub = create_app(settings)
+    model = hub.learnt.action_model
+    if model is None:
+        raise DemoError("The server has no action model.", "Check the library: python -m demo actions list.")
+    # Scores arrive in the model's class order; the idle classes' indices mark rest.
+    idle = {i for i, c in enumerate(model.classes) if c.idle}
+    results = []
+    with ServerThread(app) as srv:
+        for k, clip in enumerate(clips):
+            seen = _play(srv.url, clip, idle, hold)
+            results.append(seen)
+            log(f"{k + 1}/{len(clips)} {clip.file.name}: {_line(seen)}")
+    hub.stop_all()
+    return summarise(results)
+
+
+def _right_gauge(seen: Seen) -> float | None:
+    if seen.clip.goal_directed is None or not seen.moving:
+        return None
+    return float(np.mean([(g > 0.5) == seen.clip.goal_directed for _, _, g in seen.moving]))
+
+
+def _right_label(seen: Seen) -> float | None:
+    if seen.clip.action is None or not seen.moving:
+        return None
+    return float(np.mean([label == seen.clip.action for _, label, _ in seen.moving]))
+
+
+def _first_right(seen: Seen) -> float | None:
+    return next((t for t, label, _ in seen.moving if label == seen.clip.action), None)
+
+
+def _rest(seen: Seen) -> float | None:
+    after = [r for t, r in seen.held if t >= SETTLE]
+    return float(np.mean(after)) if after else None
+
+
+def _line(seen: Seen) -> str:
+    def f(v):
+        return "-" if v is None else f"{v:.2f}"
+    return (f"moving states {len(seen.moving)}, right label {f(_right_label(seen))}, "
+            f"gauge right {f(_right_gauge(seen))}, rest when held {f(_rest(seen))}")
+
+
+def summarise(results: list[Seen]) -> dict:
+    def mean(values):
+        values = [v for v in values if v is not None]
+        return float(np.mean(values)) if values else None
+
+    gauge = {g: mean(_right_gauge(s) for s in results if s.clip.goal_directed is g) for g in (True, False)}
+    balanced = mean(gauge.values()) if None not in gauge.values() else None
+    firsts = [_first_right(s) for s in results if s.clip.action is not None]
+    return {"clips": len(results),
+            "right_label_share_of_moving_time": mean(_right_label(s) for s in results),
+            "gauge_right_share_of_moving_time": {"goal_directed": gauge[True], "meaningless": gauge[False],
+                                                 "balanced": balanced},
+            "first_right_label_seconds_median": (float(np.median([t for t in firsts if t is not None]))
+                                                 if any(t is not None for t in firsts) else None),
+            "never_right_label": sum(t is None for t in firsts),
+            "held_still_shown_as_rest": mean(_rest(s) for s in results),
+            "clips_never_moving": sum(not s.moving for s in results)}
