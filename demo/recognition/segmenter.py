@@ -32,6 +32,13 @@ HELD_FORWARD = 0.45  # hand this far in front of the shoulders (3D), torso lengt
 # an example keeps the plain rule (docs/recognition.md, "Rest is rest").
 HANGING = -0.8
 LOW_FORWARD = 0.65
+# Online, hands kept still below the head and short of a reach are at rest however they are
+# held (clasped, holding a bottle at the chest): a visitor who stops is shown at rest. Held
+# actions keep a hand at the head (a phone at the ear) or out in front (pointing).
+STILL_SPEED = 0.35   # torso lengths per second: slower than this is still (pose jitter is below)
+STILL_FOR = 0.8      # seconds of stillness before it counts as rest
+AT_HEAD = -0.2       # a hand above this height (shoulder line 0) is at the head
+OUT_FRONT = 0.9      # a hand this far in front (3D, torso lengths) is reaching or pointing
 START_AFTER = 0.15   # seconds of activity before a movement counts
 END_AFTER = 0.6      # seconds of rest before it ends
 
@@ -48,6 +55,15 @@ def active(values: np.ndarray, hanging_rests: bool = True) -> bool:
     return False
 
 
+def quiet(values: np.ndarray) -> bool:
+    """Are both hands still, below the head and short of a reach in this frame?"""
+    for k in (0, N_ARM):
+        if (values[k + _SPEED] > STILL_SPEED or values[k + _SPEED3] > STILL_SPEED
+                or values[k + _UP] > AT_HEAD or values[k + _FWD3] > OUT_FRONT):
+            return False
+    return True
+
+
 @dataclass
 class Movement:
     start: float
@@ -55,20 +71,39 @@ class Movement:
 
 
 class Segmenter:
-    """Feed `update(t, values, seen)` in time order; `current` is the movement under way."""
+    """Feed `update(t, values, seen)` in time order; `current` is the movement under way.
 
-    def __init__(self, hanging_rests: bool = True) -> None:
+    `hanging_rests` and `still_rests` are the online rest rules (HANGING, STILL_FOR); finding
+    the action in an example leaves them off."""
+
+    def __init__(self, hanging_rests: bool = True, still_rests: bool = True) -> None:
         self.hanging_rests = hanging_rests
+        self.still_rests = still_rests
         self.current: Movement | None = None
         self.last: Movement | None = None
         self._active_since: float | None = None
         self._rest_since: float | None = None
+        self._quiet_since: float | None = None
 
     def reset(self) -> None:
-        self.__init__(self.hanging_rests)
+        self.__init__(self.hanging_rests, self.still_rests)
+
+    def _held_still(self, t: float, values: np.ndarray, seen: bool) -> bool:
+        """Still long enough to count as rest; the rest then dates from when stillness began."""
+        if not (self.still_rests and seen and quiet(values)):
+            self._quiet_since = None
+            return False
+        if self._quiet_since is None:
+            self._quiet_since = t
+        if t - self._quiet_since < STILL_FOR:
+            return False
+        if self._rest_since is None or self._rest_since > self._quiet_since:
+            self._rest_since = self._quiet_since
+        return True
 
     def update(self, t: float, values: np.ndarray, seen: bool) -> Movement | None:
-        is_active = seen and active(values, self.hanging_rests)
+        still = self._held_still(t, values, seen)
+        is_active = seen and not still and active(values, self.hanging_rests)
         if is_active:
             self._rest_since = None
             if self._active_since is None:
@@ -85,9 +120,9 @@ class Segmenter:
         return self.current
 
 
-def segments(t: np.ndarray, values: np.ndarray, seen: np.ndarray, hanging_rests: bool = True) -> list[Movement]:
+def segments(t: np.ndarray, values: np.ndarray, seen: np.ndarray, online_rests: bool = True) -> list[Movement]:
     """Every movement in a whole sequence (offline use of the same rule)."""
-    seg = Segmenter(hanging_rests)
+    seg = Segmenter(online_rests, online_rests)
     found: list[Movement] = []
     for ti, v, s in zip(t, values, seen, strict=True):
         before = seg.current

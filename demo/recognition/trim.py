@@ -29,8 +29,8 @@ def longest_span(t: np.ndarray, values: np.ndarray, seen: np.ndarray) -> tuple[f
     """longest_movement() for feature frames already computed (demo.features.sequence)."""
     if not seen.any():
         return None
-    # An example holds an action: a low hand held forward is part of it (segmenter.HANGING).
-    moves = segments(t, values, seen, hanging_rests=False)
+    # An example holds an action: a low hand held forward, or held still, is part of it.
+    moves = segments(t, values, seen, online_rests=False)
     if not moves:
         return None
     m = max(moves, key=lambda m: (m.end if m.end is not None else t[-1]) - m.start)

@@ -75,3 +75,23 @@ def test_hanging_hands_that_mediapipe_puts_forward_are_at_rest_online_only():
     for i in range(30):
         seg.update(i / 10, hanging, True)
     assert seg.current is None
+
+
+def _held(values: np.ndarray, seconds: float, still_rests: bool = True) -> list[bool]:
+    """Whether a movement is under way, frame by frame, for hands held still after a reach."""
+    seg = segmenter.Segmenter(still_rests=still_rests)
+    moving = []
+    for i in range(int(seconds * 10)):
+        seg.update(i / 10, values, True)
+        moving.append(seg.current is not None)
+    return moving
+
+
+def test_hands_held_still_at_the_chest_are_at_rest_but_a_hand_at_the_head_is_the_action():
+    """Clasped in front or holding a bottle at the chest is rest within a second; a phone at
+    the ear or a pointing arm is still the action. Without the rule the chest stays 'moving'."""
+    chest, ear, pointing = _arms(-0.45, 0.6), _arms(0.3, 0.1), _arms(-0.05, 1.2)
+    after_one_second = slice(10, None)  # frames at 10 fps from 1 s on
+    assert not any(_held(chest, 3)[after_one_second])
+    assert all(_held(ear, 3)[2:]) and all(_held(pointing, 3)[2:])
+    assert all(_held(chest, 3, still_rests=False)[2:])
