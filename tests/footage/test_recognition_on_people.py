@@ -53,10 +53,10 @@ def test_people_it_never_saw_cross_validated(tmp_path, capsys, biisc_clips):
     r = _cross_validate(tmp_path, capsys)
     assert len(r["folds"]) == 5 and sorted(p for f in r["folds"] for p in f["people"]) == [
         f"S{i:03d}" for i in range(1, 11)]  # every person tested once
-    assert r["accuracy"]["mean"] >= 0.79 and r["accuracy"]["worst"] >= 0.71  # issue target 0.85 / 0.78
+    assert r["accuracy"]["mean"] >= 0.79 and r["accuracy"]["worst"] >= 0.72  # issue target 0.85 / 0.78
     assert r["goal_balanced_accuracy"]["mean"] >= 0.95    # issue target 0.95
     assert r["expected_calibration_error"] <= 0.035       # issue target 0.05
-    assert r["stated_accuracy"]["mean"] >= 0.87           # named classes are right this often
+    assert r["stated_accuracy"]["mean"] >= 0.86           # named classes are right this often
 
 
 def test_five_examples_a_class_cross_validated(tmp_path, capsys, biisc_clips):
