@@ -6,10 +6,14 @@ terms allow showing them (S001, S006); screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
+import shutil
 import time
 
 import numpy as np
 import pytest
+
+from demo import config
+from demo.recognition.library import Library
 
 from chromium import close, open_page, write_y4m
 from helpers import ARTIFACTS, biisc, lan_address, read_frames
@@ -101,6 +105,45 @@ def test_a_goal_directed_clip_drives_the_mirror_regions_more(server_factory, bii
     print(f"page region rates while moving: drink {drink}, stretch {stretch}")
     assert drink["F5"] > stretch["F5"] + 1.0 and drink["PF"] > stretch["PF"] + 1.0
     assert stretch["STS"] > 0.7 * drink["STS"]  # both are seen moving
+
+
+SURE = 0.6
+SEEN = """(() => {
+  const m = window.mirror, a = m.state && m.state.action;
+  return a ? [a.moving, a.label, a.scores, document.getElementById("action-label").textContent] : null;
+})()"""
+
+
+def test_the_kiosk_names_no_class_below_its_sure_threshold(server_factory, tmp_path):
+    """S006 drinks in front of the shipped library, its sure threshold set at 0.6 (the drink's
+    scores range 0.4-0.7 here): the page names a class only when that class scored at least
+    0.6, and says "Watching…" otherwise."""
+    library = Library(shutil.copytree(config.ACTIONS_DIR, tmp_path / "actions"))
+    library.write_calibration(SURE, {"note": "set by the test"})
+    clip = "S006_M_DRIN_STD_FCE.avi"
+    camera = write_y4m(read_frames(biisc(clip)), tmp_path / "drink.y4m")
+    srv, hub = server_factory(library=library.root)
+    assert hub.learnt.action_model.sure == SURE
+    pw, ctx, page, console = open_page(tmp_path / "page", srv.url + "/", camera)
+    rows = []
+    try:
+        page.wait_for_function("window.mirror.mode === 'camera'", timeout=15000)
+        names = {c["label"]: c["name"] for c in page.evaluate("window.mirror.hello.classes")}
+        end = time.monotonic() + 12
+        while time.monotonic() < end:
+            rows.append(page.evaluate(SEEN))
+            page.wait_for_timeout(100)
+    finally:
+        close(pw, ctx)
+    assert not console, console
+    order = [c.name for c in hub.learnt.action_model.classes]
+    moving = [r for r in rows if r and r[0]]
+    named = [(names[text], scores) for _, _, scores, text in moving if text in names]
+    watching = [r for r in moving if r[3] == "Watching…"]
+    print(f"{len(moving)} moving samples: {len(named)} named, {len(watching)} watching")
+    assert named and watching  # both sides of the threshold were on screen
+    for name, scores in named:
+        assert scores[order.index(name)] >= SURE, (name, scores)
 
 
 def test_lecture_controls_change_the_model(server_factory, tmp_path):
