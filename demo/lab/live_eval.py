@@ -167,10 +167,10 @@ def _line(seen: Seen) -> str:
 def summarise(results: list[Seen]) -> dict:
     def mean(values):
         values = [v for v in values if v is not None]
-        return float(np.mean(values)) if values else None
+        return round(float(np.mean(values)), 3) if values else None
 
     gauge = {g: mean(_right_gauge(s) for s in results if s.clip.goal_directed is g) for g in (True, False)}
-    balanced = mean(gauge.values()) if None not in gauge.values() else None
+    balanced = mean(gauge.values()) if None not in gauge.values() else None  # of the rounded shares
     firsts = [_first_right(s) for s in results if s.clip.action is not None]
     return {"clips": len(results),
             "right_label_share_of_moving_time": mean(_right_label(s) for s in results),
