@@ -10,7 +10,6 @@ time shown as rest. It measures and prints; the tests judge.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ import numpy as np
 
 from demo.config import Settings
 from demo.errors import DemoError
-from demo.lab.clients import InOrderClient
+from demo.lab.clients import CameraClient
 from demo.sources import jpeg
 from demo.web.server import create_app
 from demo.web.server_thread import ServerThread
@@ -47,27 +46,16 @@ class Seen:
     held: list[tuple[float, bool]] = field(default_factory=list)  # (t since hold, shown as rest)
 
 
-class _Page:
-    """A camera client: sends frames, keeps each state's action (in arrival order)."""
+class _Page(CameraClient):
+    """A camera client that also keeps each state's action, in arrival order."""
 
     def __init__(self, url: str) -> None:
-        self.sio = InOrderClient(reconnection=False)
         self.states: list[dict] = []
-        self.errors: list[dict] = []
-        self.lock = threading.Lock()
-        self.sio.on("state", self._on_state)
-        self.sio.on("error", self.errors.append)
-        self.sio.connect(url, transports=["websocket"])
+        super().__init__(url)
 
     def _on_state(self, s: dict) -> None:
-        with self.lock:
-            self.states.append({"frame_id": s.get("frame_id"), "action": s.get("action")})
-
-    def send(self, frame_id: int, data: bytes) -> None:
-        self.sio.emit("frame", {"jpeg": data, "id": frame_id, "ts": time.perf_counter() * 1000})
-
-    def close(self) -> None:
-        self.sio.disconnect()
+        super()._on_state(s)
+        self.states.append({"frame_id": s.get("frame_id"), "action": s.get("action")})
 
 
 def _frames(path: Path) -> tuple[list[bytes], float]:
