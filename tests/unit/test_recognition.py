@@ -251,6 +251,13 @@ def test_bad_labels_file_names_the_problem(tmp_path, capsys):
     assert "'file'" in capsys.readouterr().err
 
 
+def test_eval_live_without_clips_says_what_to_give(tmp_path, capsys):
+    assert main(["eval", "--live"]) == 2
+    assert "--biisc DIR" in capsys.readouterr().err
+    assert main(["eval", "--live", "--biisc", str(tmp_path)]) == 2  # a folder without BIISC clips
+    assert "No BIISC clips" in capsys.readouterr().err
+
+
 def test_why_names_body_parts_stretches_of_time_and_closest_examples():
     model = training.fit(Library())
     r = online.Recogniser(model)
