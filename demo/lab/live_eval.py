@@ -4,8 +4,9 @@ A client acting like the page's camera sends each clip's frames as JPEG at the c
 frame rate to a server started here (the real Socket.IO path: handlers, stream, pose,
 recognition), then holds the clip's last picture still. From the states that come back it
 measures what a visitor would read: the share of moving time with the right class named, the
-gauge on the right side, the time to the first right label, and the share of the held-still
-time shown as rest. It measures and prints; the tests judge.
+gauge on the right side, the time to the first right label, the verdict shown once the
+movement ended ("just now: ..."), and the share of the held-still time shown as rest. It
+measures and prints; the tests judge.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Seen:
     clip: LiveClip
     moving: list[tuple[float, str | None, float]] = field(default_factory=list)  # (t, label, goal)
     held: list[tuple[float, bool]] = field(default_factory=list)  # (t since hold, shown as rest)
+    verdict: str | None = None  # "just now: ...", the movement's verdict shown once it ended
 
 
 class _Page(CameraClient):
@@ -100,6 +102,7 @@ def _play(url: str, clip: LiveClip, idle: set[str], hold: float) -> Seen:
             top = max(range(len(a["scores"])), key=a["scores"].__getitem__) if a["scores"] else None
             rest = not a["moving"] and a["label"] is None and (not idle or top in idle)
             seen.held.append((t - n_clip / fps, rest))
+            seen.verdict = a.get("last") if not a["moving"] else seen.verdict
     return seen
 
 
@@ -149,7 +152,7 @@ def _line(seen: Seen) -> str:
     def f(v):
         return "-" if v is None else f"{v:.2f}"
     return (f"moving states {len(seen.moving)}, right label {f(_right_label(seen))}, "
-            f"gauge right {f(_right_gauge(seen))}, rest when held {f(_rest(seen))}")
+            f"gauge right {f(_right_gauge(seen))}, verdict {seen.verdict}, rest when held {f(_rest(seen))}")
 
 
 def summarise(results: list[Seen]) -> dict:
@@ -159,7 +162,8 @@ def summarise(results: list[Seen]) -> dict:
 
     gauge = {g: mean(_right_gauge(s) for s in results if s.clip.goal_directed is g) for g in (True, False)}
     balanced = mean(gauge.values()) if None not in gauge.values() else None  # of the rounded shares
-    firsts = [_first_right(s) for s in results if s.clip.action is not None]
+    labelled = [s for s in results if s.clip.action is not None]
+    firsts = [_first_right(s) for s in labelled]
     return {"clips": len(results),
             "right_label_share_of_moving_time": mean(_right_label(s) for s in results),
             "gauge_right_share_of_moving_time": {"goal_directed": gauge[True], "meaningless": gauge[False],
@@ -167,5 +171,6 @@ def summarise(results: list[Seen]) -> dict:
             "first_right_label_seconds_median": (float(np.median([t for t in firsts if t is not None]))
                                                  if any(t is not None for t in firsts) else None),
             "never_right_label": sum(t is None for t in firsts),
+            "verdict_right": mean(s.verdict == s.clip.action for s in labelled),
             "held_still_shown_as_rest": mean(_rest(s) for s in results),
             "clips_never_moving": sum(not s.moving for s in results)}
