@@ -145,7 +145,9 @@ def summary_lines(report: dict) -> str:
             + (f"{plan['per_class']} a class x {plan['draws']} draws" if plan["per_class"] else "every clip"))
     lines = [f"cross-validation ({what}):"]
     for key, name in (("accuracy", "8-way accuracy"), ("goal_balanced_accuracy", "goal vs meaningless, balanced"),
-                      ("stated", "share of clips named (sure)"), ("stated_accuracy", "accuracy when named")):
+                      ("stated", "share of clips named (sure)"), ("stated_accuracy", "accuracy when named"),
+                      ("verdict_right", "'just now' verdict right"),
+                      ("verdict_right_when_named", "'just now' verdict right when it names a class")):
         if key in report:
             lines.append(f"  {name}: mean {report[key]['mean']:.3f}, worst fold {report[key]['worst']:.3f}")
     lines.append(f"  expected calibration error: {report['expected_calibration_error']:.3f}")

@@ -60,8 +60,8 @@ def _examples(classes: Sequence[ActionClass], clips: Sequence[Labelled], idx: li
     return {c.name: [what(clips[i]) for i in idx if clips[i].action == c.name] for c in classes}
 
 
-def _judge(model: ActionModel, clips: Sequence[Labelled], idx) -> tuple[list[Item], Answers]:
-    items, conf, right = [], [], []
+def _judge(model: ActionModel, clips: Sequence[Labelled], idx) -> tuple[list[Item], Answers, list[str | None]]:
+    items, conf, right, verdicts = [], [], [], []
     for i in idx:
         c = clips[i]
         res = classify_recording(model, c.recording)
@@ -70,7 +70,8 @@ def _judge(model: ActionModel, clips: Sequence[Labelled], idx) -> tuple[list[Ite
                           best, res.goal, res.decided_at, res.timeline))
         conf.append(res.scores[best])
         right.append(best == c.action)
-    return items, Answers(np.array(conf), np.array(right, bool))
+        verdicts.append(res.verdict)
+    return items, Answers(np.array(conf), np.array(right, bool)), verdicts
 
 
 def _fold(classes: Sequence[ActionClass], clips: Sequence[Labelled], train: list[int],
@@ -78,13 +79,21 @@ def _fold(classes: Sequence[ActionClass], clips: Sequence[Labelled], train: list
     examples = _examples(classes, clips, train, lambda c: c.recording)
     inner = held_out_answers(classes, examples, _examples(classes, clips, train, lambda c: c.person))
     model = fit(list(classes), examples, sure=inner.sure)
-    items, answers = _judge(model, clips, test)
+    items, answers, verdicts = _judge(model, clips, test)
     report = summarise(items)
     stated = answers.confidence >= model.sure
     report.update(people=sorted({clips[i].person for i in test}), sure=model.sure, training_clips=len(train),
                   stated=float(stated.mean()),
-                  stated_accuracy=float(answers.correct[stated].mean()) if stated.any() else None)
+                  stated_accuracy=float(answers.correct[stated].mean()) if stated.any() else None,
+                  **_verdict_figures(verdicts, [clips[i].action for i in test]))
     return report, items, answers
+
+
+def _verdict_figures(verdicts: list[str | None], truth: list[str]) -> dict:
+    """The page's "just now" verdicts: right share of clips, and right share of those it named."""
+    named = [(v, t) for v, t in zip(verdicts, truth, strict=True) if v is not None]
+    return {"verdict_right": float(np.mean([v == t for v, t in zip(verdicts, truth, strict=True)])),
+            "verdict_right_when_named": float(np.mean([v == t for v, t in named])) if named else None}
 
 
 def cross_validate(classes: Sequence[ActionClass], clips: Sequence[Labelled], plan: Plan | None = None,
@@ -108,7 +117,7 @@ def cross_validate(classes: Sequence[ActionClass], clips: Sequence[Labelled], pl
     conf_all, right_all = np.concatenate(conf), np.concatenate(right)
     return {"plan": {"folds": plan.folds, "per_class": plan.per_class, "draws": plan.draws},
             "folds": reports, **_spread(reports, ("accuracy", "goal_balanced_accuracy", "stated",
-                                                  "stated_accuracy")),
+                                                  "stated_accuracy", "verdict_right", "verdict_right_when_named")),
             "expected_calibration_error": expected_calibration_error(conf_all, right_all),
             "reliability": reliability(conf_all, right_all),
             "pooled": summarise(everything)}

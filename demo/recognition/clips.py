@@ -24,6 +24,23 @@ class ClipResult:
     scores: dict[str, float]
     decided_at: float | None  # fraction of the clip after which the final label held
     timeline: list[tuple[float, str | None]]  # (fraction of the clip, running answer)
+    # What the page says once the person stops ("just now: ..."): the clip's last picture
+    # held still for HOLD seconds; None when it names nothing.
+    verdict: str | None = None
+
+
+HOLD = 2.0  # seconds: the movement ends (segmenter.END_AFTER, STILL_FOR) well within it
+
+
+def _verdict_after_a_hold(r: Recogniser, rec: Recording) -> str | None:
+    seen = np.flatnonzero(rec.seen)
+    if not len(seen):
+        return None
+    step = 1.0 / rec.fps if rec.fps > 0 else 0.1
+    out = None
+    for k in range(1, int(round(HOLD / step)) + 1):
+        out = r.update(rec.pose(int(seen[-1]), float(rec.t[-1]) + k * step))
+    return out.last if out is not None and not out.moving else None
 
 
 def classify_recording(model: ActionModel, rec: Recording) -> ClipResult:
@@ -61,4 +78,5 @@ def classify_recording(model: ActionModel, rec: Recording) -> ClipResult:
         return min(1.0, max(0.0, (t - rec.t[0]) / duration))
 
     frac = None if decided is None else fraction(decided)
-    return ClipResult(label, best.goal, best.scores, frac, [(fraction(t), a) for t, a in timeline])
+    return ClipResult(label, best.goal, best.scores, frac, [(fraction(t), a) for t, a in timeline],
+                      _verdict_after_a_hold(r, rec))
