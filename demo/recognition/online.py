@@ -140,8 +140,9 @@ class Recogniser:
         was = self.segmenter.current
         move = self.segmenter.update(t, frame.values, frame.seen)
         if was is not None and move is None and self._last_rec is not None:
-            # A movement just ended: remember its verdict for the page and for `classify`.
-            self.last = self._decided[0] if self._decided else self._last_rec.label
+            # A movement just ended: its verdict is its final answer, named only if still sure
+            # (an early decision the end no longer supports is not stated; docs/recognition.md).
+            self.last = self._last_rec.label
             self.last_goal = self._last_rec.goal
             self._decided = None
             self._leader = self._leader_since = None
