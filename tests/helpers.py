@@ -55,13 +55,15 @@ def lan_address() -> str | None:
     return None if address.startswith("127.") else address
 
 
-def start_demo(port: int, *args: str, scheme: str = "http"):
-    """`python -m demo` in a subprocess, as a user starts it; returns once it answers."""
+def start_demo(port: int, *args: str, scheme: str = "http", log: Path | None = None):
+    """`python -m demo` in a subprocess, as a user starts it; returns once it answers.
+    `log`: a file for its standard error (the operator's log), else discarded."""
     import subprocess
     import sys
 
+    err = open(log, "wb") if log is not None else subprocess.DEVNULL  # noqa: SIM115 (the child holds it)
     proc = subprocess.Popen([sys.executable, "-m", "demo", "--port", str(port), "--no-provision", *args],
-                            cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=err)
     if wait_until_up(f"{scheme}://127.0.0.1:{port}", 30, alive=lambda: proc.poll() is None):
         return proc
     if proc.poll() is not None:

@@ -41,9 +41,20 @@ COMMANDS = (
 BY_NAME = {n: c for c in COMMANDS for n in (c.name, *c.aliases)}
 
 
-def build_parser(chosen: Command | None = None) -> argparse.ArgumentParser:
-    """Every command with its help; the arguments of `chosen` only (its module is imported)."""
-    parser = argparse.ArgumentParser(prog="python -m demo", description="Mirror: a live mirror-neuron demo.")
+def _default_command_help() -> str:
+    """`run`'s options, for the top-level help: with no command, the server starts."""
+    p = argparse.ArgumentParser(prog="python -m demo [run]", add_help=False,
+                                description="With no command, the server starts; its options:")
+    importlib.import_module(f"demo.cli.{BY_NAME['run'].module}").add_arguments(p)
+    return p.format_help()
+
+
+def build_parser(chosen: Command | None = None, full_help: bool = False) -> argparse.ArgumentParser:
+    """Every command with its help; the arguments of `chosen` only (its module is imported);
+    `full_help`: the default command's options too (only `python -m demo --help` asks)."""
+    parser = argparse.ArgumentParser(prog="python -m demo", description="Mirror: a live mirror-neuron demo.",
+                                     epilog=_default_command_help() if full_help else None,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command")
     for c in COMMANDS:
         p = sub.add_parser(c.name, aliases=list(c.aliases), help=c.help)
@@ -57,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or (argv[0] not in BY_NAME and argv[0] not in ("-h", "--help")):
         argv.insert(0, "run")
     chosen = BY_NAME.get(argv[0])
-    args = build_parser(chosen).parse_args(argv)
+    args = build_parser(chosen, full_help=argv[0] in ("-h", "--help")).parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         return importlib.import_module(f"demo.cli.{chosen.module}").run(args)

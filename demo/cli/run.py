@@ -19,15 +19,17 @@ from demo.pose import bundles as pose_models
 from demo.sources import CameraSource, ReplaySource, Source, VideoSource
 from demo.web.http_handler import RequestHandler
 from demo.web.server import create_app
+from demo.web.server_log import quiet_server_log
 
 log = logging.getLogger(__name__)
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     common.pose_model(p)
+    common.library(p)
     p.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1; 0.0.0.0 for the LAN, with TLS)")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--camera", type=int, metavar="N", help="use the server's camera N")
     src.add_argument("--video", type=Path, metavar="PATH", help="play a video file, looping")
@@ -86,7 +88,11 @@ def run(args: argparse.Namespace) -> int:
     if args.host not in ("127.0.0.1", "localhost", "::1") and tls is None:
         log.warning("Serving on %s without TLS: browsers on other devices will refuse the camera. "
                     "Add --self-signed or --ssl-cert/--ssl-key.", args.host)
-    settings = config.Settings(max_people=max(1, args.max_people),
+    if args.library is not None and not args.library.is_dir():
+        raise DemoError(f"--library {args.library}: no such folder.",
+                        "Give a folder of action classes (python -m demo actions list --library DIR shows one).")
+    quiet_server_log()
+    settings = config.Settings(max_people=max(1, args.max_people), library=args.library,
                                token=args.token, max_streams=max(1, args.max_streams),
                                message_queue=args.message_queue, relay=args.relay, pose_model=model_path)
     if args.relay and not args.message_queue:

@@ -64,6 +64,7 @@ class Hub:
         self.setup = setup
         self.learnt = learnt
         self.streams: dict[str, Stream] = {}
+        self.retired: list[Stream] = []  # stopped, their workers maybe finishing a frame
         self.viewers: dict[str, set[str]] = defaultdict(set)
         self.lock = threading.RLock()
         self.pinned: set[str] = set()  # streams run for viewers on other servers, without local ones
@@ -190,14 +191,21 @@ class Hub:
                 self.viewers.pop(stream_id, None)
                 if stream is not None:
                     stream.stop(wait=False)
+                    self.retired = [s for s in self.retired if s.finishing] + [stream]
 
     def leave(self, sid: str) -> None:
         with self.lock:
             self._leave_all(sid)
 
     def stop_all(self) -> None:
+        """Stop every stream and wait for their workers: at exit, MediaPipe's own threads shut
+        down next, and a worker still detecting would fail with a traceback in the log."""
         with self.lock:
-            for stream in self.streams.values():
-                stream.stop(wait=False)
+            streams = list(self.streams.values()) + self.retired
+            self.retired = []
             self.streams.clear()
             self.viewers.clear()
+        for stream in streams:
+            stream.stop(wait=False)
+        for stream in streams:
+            stream.join()

@@ -113,8 +113,18 @@ class Stream:
     def stop(self, wait: bool = True) -> None:
         self._stop.set()
         self.source.close()
-        if wait and self._thread.is_alive() and self._thread is not threading.current_thread():
-            self._thread.join(timeout=3.0)
+        if wait:
+            self.join()
+
+    def join(self, timeout: float = 3.0) -> None:
+        """Wait for the worker to finish its frame (a stopped stream's pose model is then free)."""
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=timeout)
+
+    @property
+    def finishing(self) -> bool:
+        """Stopped, but its worker has not ended yet."""
+        return self._stop.is_set() and self._thread.is_alive()
 
     @property
     def running(self) -> bool:

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+import signal
 import subprocess
 import sys
+import urllib.request
 
-from helpers import ROOT, free_port, start_demo
+import cv2
+import numpy as np
+
+from helpers import ROOT, Client, free_port, start_demo, wait_for
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -36,3 +42,42 @@ def test_bad_arguments_give_a_fix_not_a_traceback(tmp_path, pose_model):
 def test_models_list_names_the_installed_bundle(pose_model):
     result = run("models", "--list")
     assert result.returncode == 0 and pose_model.name in result.stdout
+
+
+def test_top_level_help_lists_the_servers_options():
+    result = run("--help")
+    assert result.returncode == 0
+    for flag in ("--port", "--host", "--library", "--token", "--camera"):
+        assert flag in result.stdout, flag
+
+
+def test_run_serves_another_library_and_keeps_its_log_to_what_an_operator_needs(tmp_path, pose_model):
+    library = tmp_path / "library"
+    shutil.copytree(ROOT / "models" / "actions", library)
+    shutil.rmtree(library / "point")
+    port, log = free_port(), tmp_path / "server.log"
+    proc = start_demo(port, "--library", str(library), log=log)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        urllib.request.urlopen(url + "/static/css/main.css", timeout=10).read()
+        client = Client(url)
+        names = {c["name"] for c in client.events["hello"][0]["classes"]}
+        assert "point" not in names and "grasp-to-mouth" in names
+        jpeg = cv2.imencode(".jpg", np.full((240, 320, 3), 120, np.uint8))[1].tobytes()
+        for i in range(5):  # a camera stream: MediaPipe starts and says its native lines
+            client.send(jpeg, i)
+        assert wait_for(lambda: client.states, 20)
+        client.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+    text = log.read_text()
+    assert "Mirror is running" in text  # lines written after the filter pass through it
+    for noise in ("Traceback", "GET /static", "development server", "production deployment",
+                  "inference_feedback_manager", "NORM_RECT without IMAGE_DIMENSIONS", "XNNPACK delegate"):
+        assert noise not in text, (noise, text)
+
+
+def test_run_refuses_a_library_that_is_not_there(tmp_path, pose_model):
+    result = run("--library", str(tmp_path / "nope"), "--no-provision")
+    assert result.returncode == 2 and "no such folder" in result.stderr and "fix:" in result.stderr
