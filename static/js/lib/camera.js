@@ -69,6 +69,9 @@ export class FrameSender {
       const blob = await new Promise((resolve) => this.canvas.toBlob(resolve, "image/jpeg", JPEG_QUALITY));
       if (!blob) return;
       const jpeg = await blob.arrayBuffer();
+      // Stopped while encoding (the page switched source): a frame sent now would reach the
+      // server after the switch and take this page back to its camera.
+      if (this.stopped) return;
       const id = this.nextId++;
       this.lastSentAt = performance.now();
       this.send(id, this.lastSentAt, jpeg);
