@@ -188,6 +188,7 @@ def action(rec, explanation=None) -> dict | None:
         "decided": rec.decided,
         "decided_at": None if rec.decided_at is None else round(rec.decided_at, 3),
         "last": rec.last,
+        "last_age": None if rec.last_ended is None else round(rec.t - rec.last_ended, 2),  # seconds ago
     }
 
 

@@ -100,6 +100,7 @@ class Recognition:
     decided_at: float | None = None   # when it became decisive (seconds)
     last: str | None = None           # the decision of the last finished movement
     last_goal: float | None = None
+    last_ended: float | None = None   # when that movement ended (seconds)
     kinematics: dict[str, float] = field(default_factory=dict)
     # The current window's class probabilities alone, before accumulation: what the mirror
     # units are driven by (their own leaky dynamics integrate it; integrating twice made
@@ -122,6 +123,7 @@ class Recogniser:
         self._leader_since: float | None = None
         self.last: str | None = None
         self.last_goal: float | None = None
+        self.last_ended: float | None = None
         self._last_rec: Recognition | None = None
         self._judged_key: tuple | None = None
         self._judged: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.zeros(0),) * 3
@@ -144,6 +146,7 @@ class Recogniser:
             # (an early decision the end no longer supports is not stated; docs/recognition.md).
             self.last = self._last_rec.label
             self.last_goal = self._last_rec.goal
+            self.last_ended = t
             self._decided = None
             self._leader = self._leader_since = None
         start = (move.start - LEAD_IN) if move is not None else t - IDLE_WINDOW
@@ -151,7 +154,8 @@ class Recogniser:
         names = self.model.names
         if len(frames) == 0:
             scores = {n: 0.0 for n in names}
-            rec = Recognition(t, False, scores, 1.0, None, 0.5, None, last=self.last, last_goal=self.last_goal)
+            rec = Recognition(t, False, scores, 1.0, None, 0.5, None, last=self.last, last_goal=self.last_goal,
+                              last_ended=self.last_ended)
             self._last_rec = None
             return rec
         desc, kin, window = self._judge(frames, times)
@@ -175,7 +179,7 @@ class Recogniser:
             onset=move.start if move is not None else None,
             decided=self._decided[0] if self._decided else None,
             decided_at=self._decided[1] if self._decided else None,
-            last=self.last, last_goal=self.last_goal,
+            last=self.last, last_goal=self.last_goal, last_ended=self.last_ended,
             kinematics={k: float(v) for k, v in zip(kinematics.NAMES, kin, strict=True)},
             window_scores={n: float(p) for n, p in zip(names, window, strict=True)})
         if label is not None:
