@@ -11,6 +11,7 @@ run the units or know about the page.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -87,6 +88,14 @@ def perform(action: str, rng: np.random.Generator, examples: Examples | None = N
         world = rec.landmarks[keep].copy()
         world[..., :3] *= 2.0
     return Performance(action, t, rec.landmarks[keep].astype(np.float32), motor_command(t, world[:, _WRISTS, :3]))
+
+
+@functools.cache
+def figure_at_rest() -> list[float]:
+    """The figure standing still (the first frame of its idle script), 33 x 4 values: pages show
+    it while the model does nothing, so its box is never an empty panel."""
+    p = perform("idle", np.random.default_rng(0))
+    return [round(float(v), 4) for v in p.landmarks[0].ravel()]
 
 
 class Agent:

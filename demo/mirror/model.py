@@ -89,6 +89,8 @@ class MirrorUnits:
         if weights not in ("default", "untrained"):
             raise ValueError(f"weights must be 'default' or 'untrained', not {weights!r}")
         self.weights = self.pop.observe.copy() if weights == "default" else self.untrained_weights()
+        self.weights_from = weights   # what the page says is loaded: "default" (shipped) or "untrained"
+        self.weights_changed = False  # learning has changed them since
         self._inputs_changed()
         self.rates = self.rest.copy()
         self.noise = np.zeros(self.pop.size)
@@ -153,6 +155,7 @@ class MirrorUnits:
         self.rates *= np.exp(-dt / p.tau)
         self.rates += target
         learned = self._learn(dt, obs, exe)
+        self.weights_changed |= learned
         units, times = self._spikes(dt)
         return Step(t, dt, self.rates.copy(), units, times, learned, gate)
 

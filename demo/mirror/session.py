@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from demo.errors import DemoError
-from demo.mirror.agent import Agent, AgentFrame, Examples
+from demo.mirror.agent import Agent, AgentFrame, Examples, figure_at_rest
 from demo.mirror.inputs import Execution, Observation, observe
 from demo.mirror.model import MirrorUnits, Step
 from demo.mirror.params import Params
@@ -45,6 +45,7 @@ class Snapshot:
     training: str
     learning: bool
     attract: bool = False       # nobody in view for a while: the model acts to invite visitors
+    weights: str = "default"    # "default" (shipped) or "untrained", + "+learnt" once learning changed them
 
 
 def counter_map(names: list[str]) -> dict[str, str]:
@@ -183,9 +184,10 @@ class MirrorSystem:
         if frame is not None and frame.action in self.names:
             exe = Execution(self.names.index(frame.action), frame.command, frame.phase)
         step = self.model.step(t, obs, exe)
-        return Snapshot(step, obs, exe, frame, self.training, self.model.learning, self.attracting)
+        weights = self.model.weights_from + ("+learnt" if self.model.weights_changed else "")
+        return Snapshot(step, obs, exe, frame, self.training, self.model.learning, self.attracting, weights)
 
 
 def layout(classes: Iterable, params: Params) -> dict:
     """The population's layout for these classes (regions, units, their classes), as pages draw it."""
-    return build(params, actions_of(classes)).layout()
+    return {**build(params, actions_of(classes)).layout(), "figure_at_rest": figure_at_rest()}

@@ -48,6 +48,7 @@ def pack(snap: Snapshot, r_max: float) -> dict:
         "learning": snap.learning,
         "learned": step.learned,
         "training": snap.training,
+        "weights": snap.weights,
         "seen_phase": None if obs.phase is None else round(obs.phase, 2),
         "acting": None if snap.agent is None else snap.agent.action,
         "attract": snap.attract,
