@@ -14,6 +14,8 @@ from pathlib import Path
 import cv2
 import pytest
 
+from helpers import ARTIFACTS
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -62,6 +64,12 @@ def open_page(tmp_path, url: str, camera: Path | None, viewport=(1280, 720), csp
     page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
     page.goto(url)
     return pw, ctx, page, console
+
+
+def shot(page, name: str) -> None:
+    """A screenshot of the page into test-artifacts/."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name))
 
 
 def close(pw, ctx):

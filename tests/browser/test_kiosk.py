@@ -15,15 +15,10 @@ import pytest
 from demo import config
 from demo.recognition.library import Library
 
-from chromium import close, open_page, write_y4m
-from helpers import ARTIFACTS, biisc, lan_address, read_frames
+from chromium import close, open_page, shot, write_y4m
+from helpers import biisc, lan_address, read_frames
 
 pytestmark = pytest.mark.browser
-
-
-def shot(page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name))
 
 
 def test_kiosk_speaks_german_from_the_url(server_factory, tmp_path):
@@ -279,3 +274,38 @@ def test_pages_run_under_their_strict_content_security_policy(server_factory, tm
         finally:
             close(pw, ctx)
         assert not console, (path, console)  # a blocked script, style or connection shows here
+
+
+JUST_NOW = 4.0  # static/js/views/actions.js: seconds a finished movement's verdict stays up
+AT_REST = """(() => {
+  const a = window.mirror.state && window.mirror.state.action;
+  const headline = document.getElementById("action-label").textContent;
+  return a ? [a.moving, a.last_age, a.last, headline, window.mirror.story] : null;
+})()"""
+
+
+def test_a_visitor_who_stands_still_is_shown_at_rest(server_factory, biisc_library, tmp_path):
+    """S006 drinks in front of a library of S001-S005, then stands still for 8 s (the last picture
+    held): the verdict is named "just now", then the headline says "Standing still" and the
+    sentence claims no action."""
+    frames = read_frames(biisc("S006_M_DRIN_STD_FCE.avi"))
+    camera = write_y4m(frames + [frames[-1]] * 80, tmp_path / "still.y4m")
+    srv, hub = server_factory(library=biisc_library.root)
+    pw, ctx, page, console = open_page(tmp_path / "page", srv.url + "/", camera)
+    rows = []
+    try:
+        page.wait_for_function("window.mirror.mode === 'camera'", timeout=15000)
+        english = page.evaluate("fetch('/static/i18n/en.json').then(r => r.json())")
+        end = time.monotonic() + 16
+        while time.monotonic() < end:
+            rows.append(page.evaluate(AT_REST))
+            page.wait_for_timeout(100)
+    finally:
+        close(pw, ctx)
+    assert not console, console
+    assert any(r and r[0] for r in rows), "the drink was never seen moving"
+    still = [r for r in rows if r and not r[0] and r[1] is not None and r[1] > JUST_NOW + 0.5]
+    assert len(still) > 10, rows
+    assert any(r and not r[0] and r[2] and "(just now)" in r[3] for r in rows), "no verdict was named"
+    for _, _, _, headline, story in still:
+        assert headline == "Standing still" and story == english["story.step_in"], (headline, story)

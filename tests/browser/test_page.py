@@ -108,14 +108,14 @@ def test_the_raster_moves_and_the_model_acts_on_screen(server_factory, tmp_path)
         first = page.locator("#raster").screenshot()
         page.wait_for_timeout(600)
         assert page.locator("#raster").screenshot() != first
-        assert page.inner_text("#agent-label") == ""
+        assert page.inner_text("#agent-label") == "The model's figure: it is watching you"  # never an empty box
         page.evaluate("window.mirror.control('act', { class: 'grasp-to-mouth' })")
         page.wait_for_function("window.mirror.agent && window.mirror.agent.command > 0.5", timeout=10000)
         assert "Drink" in page.inner_text("#agent-label") and "acting" in page.get_attribute("#agent-box", "class")
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "page-mirror.png"))
         page.wait_for_function("!window.mirror.agent", timeout=15000)  # the action ends by itself
-        assert page.inner_text("#agent-label") == ""
+        assert page.inner_text("#agent-label") == "The model's figure: it is watching you"
     finally:
         close(pw, ctx)
     assert not console, console

@@ -20,7 +20,12 @@ export async function setLanguage(lang) {
   language = lang;
   document.documentElement.lang = lang;
   apply(document);
+  for (const fn of listeners) fn(lang);
 }
+
+// Views that build their words in code (not data-i18n) rebuild them when the language changes.
+const listeners = [];
+export function onLanguage(fn) { listeners.push(fn); }
 
 export function has(key) { return key in strings || key in fallback; }
 
@@ -33,4 +38,11 @@ export function t(key, vars = {}) {
 export function apply(root) {
   for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
+}
+
+// A brain region's words for visitors: its plain name ("Seeing"), then its abbreviation ("STS").
+// `region`: { key, label } from the server's layout; a region the files do not know keeps its label.
+export function regionWords(region) {
+  const plain = has(`region.${region.key}.short`) ? t(`region.${region.key}.short`) : region.label;
+  return { plain, abbreviation: region.label };
 }

@@ -1,7 +1,7 @@
 // What every page starts with: its URL's options, its language, its own camera feeding the
 // server, landmarks out of a state, and a drawing loop. No page's layout or views here.
 import { openCamera, FrameSender } from "./camera.js";
-import { setLanguage } from "./i18n.js";
+import { setLanguage, t } from "./i18n.js";
 
 export const $ = (id) => document.getElementById(id);
 export const params = new URLSearchParams(location.search);
@@ -28,4 +28,19 @@ export function landmarksOf(state) { return state?.person ? new Float32Array(sta
 export function everyFrame(draw) {
   const loop = () => { draw(); requestAnimationFrame(loop); };
   requestAnimationFrame(loop);
+}
+
+// A source in the page's language: `status` is a stream's status ({ source: kind, label: name }),
+// or a stream id ("camera", "cam:...", "replay:NAME", the server's own).
+export function sourceLabel(status) {
+  if (typeof status === "string") {
+    if (status === "camera" || status.startsWith("cam:")) return t("source.camera");
+    if (status.startsWith("replay:")) return t("source.recording", { name: status.slice(7) });
+    return t("source.server");
+  }
+  const name = status.label ?? "";
+  if (status.source === "browser") return t("source.camera");
+  if (status.source === "replay") return t("source.recording", { name });
+  if (status.source === "video") return t("source.video", { name });
+  return t("source.server_camera", { name });
 }

@@ -4,8 +4,8 @@
 // exposes what the page knows to tests and curious lecturers.
 import { connect } from "../lib/connection.js";
 import { Classes } from "../lib/classes.js";
-import { t } from "../lib/i18n.js";
-import { $, params, startPage, cameraFeed, landmarksOf, everyFrame } from "../lib/page.js";
+import { t, onLanguage } from "../lib/i18n.js";
+import { $, params, startPage, cameraFeed, landmarksOf, everyFrame, sourceLabel } from "../lib/page.js";
 import { SkeletonView } from "../views/skeleton.js";
 import { ActionView } from "../views/actions.js";
 import { RasterView } from "../views/raster.js";
@@ -37,6 +37,7 @@ export async function startLivePage(mode) {
     landmarks: null,
     picture: null, picW: 0, picH: 0,
     latency: null,
+    source: null,            // the stream's last status: its kind and name
     errors: [],
     statesReceived: 0,
     frozen: false,           // the lecture's freeze
@@ -58,6 +59,14 @@ export async function startLivePage(mode) {
     el.textContent = key ? t(key, vars) : "";
   }
 
+  // The HUD names the source in the page's language (the server's status says its kind and name).
+  function showSource(status) {
+    page.source = status;
+    const el = $("source");
+    el.removeAttribute("data-i18n");  // no longer "connecting…"
+    el.textContent = sourceLabel(status);
+  }
+
   function watch(source) {
     page.mode = "watch";
     sender?.stop?.();
@@ -67,6 +76,8 @@ export async function startLivePage(mode) {
 
   async function startCamera() {
     cameraTried = true;
+    sender?.stop?.();  // one sender at a time: a second one left running takes the page back to its camera
+    sender = null;
     try {
       sender = await cameraFeed(video, link);
     } catch (err) {
@@ -78,7 +89,7 @@ export async function startLivePage(mode) {
     }
     page.mode = "camera";
     page.picture = video;
-    $("source").textContent = t("source.camera");
+    showSource({ source: "browser" });
   }
 
   // Every panel reads the state it needs from each `state`; a frozen lecture page takes none.
@@ -99,7 +110,7 @@ export async function startLivePage(mode) {
       view.setEdges(h.edges);
       agent.setEdges(h.edges);
       for (const v of [actions, agent, storyView]) v.setClasses(classes);
-      for (const v of [raster, brain, sound]) v.setLayout(h.mirror);
+      for (const v of [raster, brain, sound, agent]) v.setLayout(h.mirror);
       controls?.setHello(h, classes);
       if (h.mirror_error) console.warn(`the mirror model is off: ${h.mirror_error}`);
       if (h.actions_error) {
@@ -139,7 +150,7 @@ export async function startLivePage(mode) {
       else if (bannerKey === "banner.step_in" || bannerKey === "banner.nobody") banner(null);
     },
     status(st) {
-      $("source").textContent = st.label;
+      showSource(st);
       if (st.state === "reconnecting" || st.state === "error") { bannerKey = "status"; $("banner").hidden = false; $("banner").textContent = st.message; }
       else if (st.state === "ok" && bannerKey === "status") banner(null);
     },
@@ -148,6 +159,7 @@ export async function startLivePage(mode) {
       if (page.errors.length > 50) page.errors.shift();
       if (e.code === "forbidden") banner("lecture.forbidden");
       if (e.code === "busy" && page.mode === "camera") { banner("banner.busy"); watch(null); }
+      else if (e.frame_id == null && e.code !== "forbidden") controls?.refused(e);
       console.warn(`server: ${e.code}: ${e.message} ${e.fix || ""}`);
     },
   });
@@ -163,6 +175,16 @@ export async function startLivePage(mode) {
   page.controls = controls;
   if (controls) views = [...views, controls];
 
+  onLanguage(() => {
+    sound.render();
+    if (page.source) showSource(page.source);
+    if (page.hello) {
+      const classes = new Classes(page.hello.classes || []);
+      for (const v of [actions, agent, storyView]) v.setClasses(classes);
+      controls?.setHello(page.hello, classes);
+    }
+    if (page.state) for (const v of views) v.applyState(page.state);
+  });
   sound.render();
   everyFrame(() => {
     if (page.mode === "camera") { page.picW = video.videoWidth; page.picH = video.videoHeight; }

@@ -8,13 +8,28 @@ import { Classes } from "../lib/classes.js";
 export class AgentView {
   constructor({ canvas, box, label }) {
     this.skeleton = new SkeletonView(canvas, { bone: "#e69f00", joint: "#f2f2f2", background: "rgba(0,0,0,0)" });
+    this.resting = new SkeletonView(canvas, { bone: "#8a6a2c", joint: "#9aa3b2", background: "rgba(0,0,0,0)" });
+    this.atRest = null;  // the figure standing still (from `hello`)
     this.el = { box, label };
     this.classes = new Classes();
     this.agent = null;  // what the model does now, with its landmarks (read by tests)
     this.motion = { from: null, to: null, at: 0, interval: 100 };
   }
 
-  setEdges(edges) { this.skeleton.setEdges(edges); }
+  setEdges(edges) { this.skeleton.setEdges(edges); this.resting.setEdges(edges); }
+
+  setLayout(layout) {
+    this.atRest = layout?.figure_at_rest ? new Float32Array(layout.figure_at_rest) : null;
+    this.restCrop = this.atRest ? figureCrop(this.atRest) : null;
+    this.caption();
+  }
+
+  caption() {
+    const text = this.agent ? t("agent.acts", { action: this.classes.label(this.agent.action) })
+      : (this.atRest ? t("agent.watching") : "");
+    this.el.label.textContent = text;
+    this.el.label.title = text;  // a caption cut short by a narrow column can still be read
+  }
 
   setClasses(classes) { this.classes = classes; }
 
@@ -45,10 +60,15 @@ export class AgentView {
     // whole performance (a crop that followed every frame would make the figure breathe).
     if (fresh) this.agent.crop = figureCrop(this.agent.landmarks);
     this.el.box.classList.toggle("acting", !!agent);
-    this.el.label.textContent = agent ? t("agent.acts", { action: this.classes.label(agent.action) }) : "";
+    this.caption();
   }
 
   draw() {
-    this.skeleton.draw({ picture: false, picW: 640, picH: 480, landmarks: this.pose(performance.now()), crop: this.agent?.crop });
+    const moving = this.pose(performance.now());
+    if (moving || !this.atRest) {
+      this.skeleton.draw({ picture: false, picW: 640, picH: 480, landmarks: moving, crop: this.agent?.crop });
+    } else {
+      this.resting.draw({ picture: false, picW: 640, picH: 480, landmarks: this.atRest, crop: this.restCrop });
+    }
   }
 }

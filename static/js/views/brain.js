@@ -2,6 +2,7 @@
 // the front to the left): STS, inferior parietal (PF/PFG) and premotor/inferior frontal (F5/IFG)
 // light up with their units' mean rate. Stylised, not an atlas; drawn every animation frame.
 import { REGION_COLOURS } from "./raster.js";
+import { regionWords } from "../lib/i18n.js";
 
 // Where each region sits, in a 1 x 0.75 box: centre, radii, tilt.
 const PLACES = {
@@ -65,7 +66,9 @@ export class BrainView {
     ctx.beginPath();
     ctx.ellipse(X(0.8), Y(0.66), 0.1 * s, 0.05 * s, -0.2, 0, Math.PI * 2);
     ctx.stroke();
-    ctx.font = `${Math.round(Math.max(11, s * 0.04))}px system-ui, sans-serif`;
+    const size = Math.round(Math.max(13 * dpr, s * 0.055));
+    ctx.font = `600 ${size}px system-ui, sans-serif`;
+    const projector = document.body.classList.contains("projector");
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     this.regions.forEach((r, i) => {
@@ -77,17 +80,21 @@ export class BrainView {
       ctx.translate(X(p.x), Y(p.y));
       ctx.rotate(p.tilt);
       ctx.scale(1, p.ry / p.rx);
-      const glow = ctx.createRadialGradient(0, 0, 0, 0, 0, p.rx * s * (1 + 0.5 * level));
+      // Large, strong glows: seen from across a hall, and on a projector's white (drawn as ink there).
+      const radius = p.rx * s * (1.3 + 0.7 * level);
+      const glow = ctx.createRadialGradient(0, 0, 0, 0, 0, radius);
       glow.addColorStop(0, colour);
+      glow.addColorStop(0.55, colour);
       glow.addColorStop(1, "rgba(0,0,0,0)");
-      ctx.globalAlpha = 0.15 + 0.85 * level;
+      ctx.globalAlpha = 0.3 + 0.7 * level;
+      if (projector) ctx.globalCompositeOperation = "multiply";
       ctx.fillStyle = glow;
       ctx.beginPath();
-      ctx.arc(0, 0, p.rx * s * (1 + 0.5 * level), 0, Math.PI * 2);
+      ctx.arc(0, 0, radius, 0, Math.PI * 2);
       ctx.fill();
       ctx.restore();
       ctx.fillStyle = colour;
-      ctx.fillText(r.label, X(p.x), Y(p.y) - (p.ry + 0.05) * s);
+      ctx.fillText(regionWords(r).plain, X(p.x), Y(p.y) - (p.ry + 0.07) * s);
     });
   }
 }

@@ -1,15 +1,17 @@
 // The lecture page's controls: the source, the model's own actions, learning and training,
 // reset, freeze, projector theme, language, keyboard shortcuts and the unit inspector.
 // Model controls carry the token from the page's URL (?token=...): other devices need it.
-import { t, setLanguage, LANGUAGES, language } from "../lib/i18n.js";
+import { t, has, setLanguage, LANGUAGES, language } from "../lib/i18n.js";
 import { Classes } from "../lib/classes.js";
-import { $, withToken } from "../lib/page.js";
+import { $, withToken, sourceLabel } from "../lib/page.js";
 
 export class LectureControls {
   // `raster` and `sound`: the views these controls inspect and switch; `onFreeze(on)`: the page
   // stops taking new states while frozen.
   constructor({ control, useSource, raster, sound, onFreeze }) {
-    this.send = withToken(control);
+    const send = withToken(control);
+    this.lastSent = null;  // the control a refusal from the server answers
+    this.send = (action, extra) => { this.lastSent = action; return send(action, extra); };
     this.useSource = useSource;
     this.raster = raster;
     this.sound = sound;
@@ -31,7 +33,7 @@ export class LectureControls {
     $("ctl-projector").addEventListener("click", () => this.projector(!document.body.classList.contains("projector")));
     const lang = $("ctl-language");
     for (const [code, name] of Object.entries(LANGUAGES)) lang.add(new Option(name, code, false, code === language));
-    lang.addEventListener("change", async (e) => { await setLanguage(e.target.value); this.relabel(); });
+    lang.addEventListener("change", (e) => setLanguage(e.target.value));  // the page relabels every view
     $("raster").addEventListener("click", (e) => {
       const r = e.target.getBoundingClientRect();
       this.selected = raster.unitAt(e.clientX - r.left, e.clientY - r.top);
@@ -41,10 +43,11 @@ export class LectureControls {
   }
 
   setHello(h, classes) {
-    const src = $("ctl-source");
-    src.replaceChildren(new Option(t("source.camera"), "camera"));
-    if (h.server_source) src.add(new Option("server", h.server_source.stream));
-    for (const name of h.replays) src.add(new Option(`recording: ${name}`, `replay:${name}`));
+    const src = $("ctl-source"), chosen = src.value;
+    src.replaceChildren(new Option(sourceLabel("camera"), "camera"));
+    if (h.server_source) src.add(new Option(sourceLabel(h.server_source.stream), h.server_source.stream));
+    for (const name of h.replays) src.add(new Option(sourceLabel(`replay:${name}`), `replay:${name}`));
+    if (chosen) src.value = chosen;
     this.classes = classes;
     this.layout = h.mirror;
     this.actions = h.mirror ? h.mirror.actions : [];
@@ -80,6 +83,22 @@ export class LectureControls {
     this.renderWhy(state.action?.why);
     const share = `${location.origin}/view?source=${encodeURIComponent(state.stream)}`;
     if ($("ctl-share").textContent !== share) $("ctl-share").textContent = share;
+    // Phones cannot open a loopback address: say how to serve the room.
+    $("ctl-share-hint").hidden = !["127.0.0.1", "localhost", "[::1]"].includes(location.hostname);
+    const [from, learnt] = (m.weights || "default").split("+");
+    const weights = t(`lecture.weights.${from}`) + (learnt ? ` ${t("lecture.weights.learnt")}` : "");
+    if ($("ctl-weights").textContent !== weights) $("ctl-weights").textContent = weights;
+  }
+
+  // The server refused a control: say so on the page, and show the setting that stands.
+  refused(err) {
+    const speed = this.lastSent === "speed";
+    if (speed) $("ctl-speed").value = "1";
+    const notice = $("ctl-notice");
+    notice.textContent = speed ? t("lecture.speed_refused") : `${err.message} ${err.fix || ""}`.trim();
+    notice.hidden = false;
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => { notice.hidden = true; }, 8000);
   }
 
   inspect() {
@@ -88,8 +107,9 @@ export class LectureControls {
     const i = this.selected, type = layout.types[layout.type[i]], region = layout.regions[layout.region[i]];
     const pref = layout.pref[i] >= 0 ? layout.actions[layout.pref[i]] : "—";
     box.hidden = false;
+    const words = (key, fallback) => (has(key) ? t(key) : fallback);
     box.textContent = t("lecture.unit", {
-      index: i, type: type.label, region: region.label,
+      index: i, type: words(`unit.${type.key}`, type.label), region: words(`region.${region.key}.short`, region.label),
       action: pref === "—" ? pref : this.classes.label(pref), rate: rates ? rates[i].toFixed(0) : "–",
     });
   }
@@ -142,7 +162,8 @@ export class LectureControls {
   }
 
   key(e) {
-    if (e.target.closest?.("select, input") || e.ctrlKey || e.metaKey || e.altKey) return;
+    // Shortcuts work wherever the focus is after a click (a select, a checkbox), except in a text field.
+    if (isTextEntry(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
     const k = e.key.toLowerCase();
     if (/^[1-9]$/.test(k) && this.actions[Number(k) - 1]) this.send("act", { class: this.actions[Number(k) - 1] });
     else if (k === "l") this.send("learning", { on: !$("ctl-learning").checked });
@@ -163,4 +184,9 @@ export class LectureControls {
     else return;
     e.preventDefault();
   }
+}
+
+function isTextEntry(el) {
+  if (el?.isContentEditable || el?.tagName === "TEXTAREA") return true;
+  return el?.tagName === "INPUT" && !["checkbox", "radio", "button", "range"].includes(el.type);
 }

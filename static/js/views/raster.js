@@ -3,6 +3,8 @@
 // (its `units` field: rates, 1 byte per unit; then spikes: uint16 units, then uint8 times).
 // Drawn on every animation frame, so it scrolls smoothly whatever the message rate.
 
+import { regionWords } from "../lib/i18n.js";
+
 export const REGION_COLOURS = ["#56b4e9", "#e69f00", "#009e73", "#cc79a7", "#f0e442"]; // Okabe-Ito
 const WINDOW = 4.0;        // seconds shown
 const CAPACITY = 1 << 15;  // spikes kept (a ring)
@@ -38,7 +40,7 @@ export class RasterView {
   unitAt(x, y) {
     if (!this.layout || !this.rows) return -1;
     const dpr = window.devicePixelRatio || 1;
-    if (x * dpr < 86 * dpr) return -1;
+    if (x * dpr < (this.labelW || 0)) return -1;
     const rowH = (this.canvas.height - GAP * dpr) / this.totalRows;
     const row = (y * dpr) / rowH;
     for (let i = 0; i < this.rows.length; i++) if (row >= this.rows[i] && row < this.rows[i] + 1) return i;
@@ -105,20 +107,27 @@ export class RasterView {
     // The stream's clock, run on between messages (at most half a second: a stalled stream stops).
     const ahead = this.frozen ? 0 : Math.min(0.5, (performance.now() - this.clock.at) / 1000);
     const now = this.clock.t + ahead;
-    const labelW = 86 * dpr, left = labelW, width = W - labelW - 4 * dpr;
+    // Each region's plain name first, in its colour; its abbreviation and mean rate below, in grey.
+    const size = Math.round(Math.max(13, Math.min(18, H / dpr / 16)) * dpr);
+    ctx.font = `600 ${size}px system-ui, sans-serif`;
+    ctx.textBaseline = "middle";
+    const words = this.layout.regions.map((r) => regionWords(r));
+    const labelW = Math.max(...words.map((w) => ctx.measureText(w.plain).width), 60 * dpr) + 10 * dpr;
+    this.labelW = labelW;
+    const left = labelW, width = W - labelW - 4 * dpr;
     const rowH = (H - GAP * dpr) / this.totalRows;
     const x = (t) => left + ((t - (now - WINDOW)) / WINDOW) * width;
-    ctx.font = `${Math.round(13 * dpr)}px system-ui, sans-serif`;
-    ctx.textBaseline = "middle";
     this.bands.forEach((b, r) => {
       if (!b) return;
-      const y0 = b.from * rowH, y1 = (b.to + 1) * rowH;
+      const y0 = b.from * rowH, y1 = (b.to + 1) * rowH, mid = (y0 + y1) / 2;
       ctx.fillStyle = "rgba(255,255,255,0.04)";
       ctx.fillRect(left, y0, width, y1 - y0);
+      ctx.font = `600 ${size}px system-ui, sans-serif`;
       ctx.fillStyle = REGION_COLOURS[r % REGION_COLOURS.length];
-      ctx.fillText(this.layout.regions[r].label, 4 * dpr, (y0 + y1) / 2 - 7 * dpr);
+      ctx.fillText(words[r].plain, 4 * dpr, mid - 0.55 * size);
+      ctx.font = `${Math.round(size * 0.8)}px system-ui, sans-serif`;
       ctx.fillStyle = "#9aa3b2";
-      ctx.fillText(`${(this.regionRates[r] ?? 0).toFixed(0)} Hz`, 4 * dpr, (y0 + y1) / 2 + 9 * dpr);
+      ctx.fillText(`${words[r].abbreviation} · ${(this.regionRates[r] ?? 0).toFixed(0)} Hz`, 4 * dpr, mid + 0.6 * size);
     });
     const tick = Math.max(1, rowH * 0.9);
     for (let r = 0; r < this.bands.length; r++) {

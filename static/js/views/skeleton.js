@@ -52,12 +52,25 @@ export class SkeletonView {
       ctx.strokeRect(fit.x, fit.y, fit.w, fit.h);
     }
     if (landmarks) { this.drawSkeleton(landmarks, fit); this.drawn++; }
+    this.shown = { fit, mirrored: !!mirrored, box: box || (landmarks ? extent(landmarks) : null) };
     // With several people in view, show whom the demo follows.
     if (others?.length && box) {
       for (const b of others) this.drawBox(b, fit, "#9aa3b2", [6, 6]);
       this.drawBox(box, fit, "#56b4e9", []);
     }
     ctx.restore();
+  }
+
+  // Where the followed person was last drawn, in page (CSS) pixels: { left, top, right, bottom }, or null.
+  personRect() {
+    const shown = this.shown;
+    if (!shown?.box) return null;
+    const { fit, box } = shown, r = this.canvas.getBoundingClientRect();
+    const sx = r.width / this.canvas.width, sy = r.height / this.canvas.height;
+    let x0 = fit.x + box[0] * fit.w, x1 = fit.x + box[2] * fit.w;
+    if (shown.mirrored) [x0, x1] = [this.canvas.width - x1, this.canvas.width - x0];
+    return { left: r.left + x0 * sx, right: r.left + x1 * sx,
+      top: r.top + (fit.y + box[1] * fit.h) * sy, bottom: r.top + (fit.y + box[3] * fit.h) * sy };
   }
 
   drawBox(b, fit, colour, dash) {
@@ -95,16 +108,22 @@ export class SkeletonView {
   }
 }
 
-// The part of a picture around a standing figure, with room for arms raised overhead and
-// held out to the side: [x0, y0, x1, y1] as fractions, for draw({ crop }).
-export function figureCrop(lm) {
+// The box [x0, y0, x1, y1] (fractions) around the landmarks the pose model sees.
+function extent(lm) {
   let x0 = 1, y0 = 1, x1 = 0, y1 = 0;
   for (let i = 0; i < 33; i++) {
     if (lm[i * 4 + 3] < MIN_VISIBILITY) continue;
     x0 = Math.min(x0, lm[i * 4]); x1 = Math.max(x1, lm[i * 4]);
     y0 = Math.min(y0, lm[i * 4 + 1]); y1 = Math.max(y1, lm[i * 4 + 1]);
   }
-  if (x1 <= x0 || y1 <= y0) return null;
-  const h = y1 - y0, cx = (x0 + x1) / 2;
+  return x1 > x0 && y1 > y0 ? [x0, y0, x1, y1] : null;
+}
+
+// The part of a picture around a standing figure, with room for arms raised overhead and
+// held out to the side: [x0, y0, x1, y1] as fractions, for draw({ crop }).
+export function figureCrop(lm) {
+  const box = extent(lm);
+  if (!box) return null;
+  const [x0, y0, x1, y1] = box, h = y1 - y0, cx = (x0 + x1) / 2;
   return [cx - 0.75 * h, y0 - 0.3 * h, cx + 0.75 * h, y1 + 0.05 * h];
 }

@@ -2,13 +2,14 @@
 // figure does, and what the units make of it. Words from the translation files (lib/i18n.js).
 import { t, has } from "../lib/i18n.js";
 import { Classes } from "../lib/classes.js";
+import { seenClass } from "./actions.js";
 
 export function story(state, classes = new Classes()) {
   const m = state?.mirror, a = state?.action;
   if (m?.attract) return t("story.attract");
   if (m?.training === "imitation") return t("story.imitation");
   if (m?.training === "counter") return t("story.counter");
-  const seen = a ? (a.moving ? a.label : a.last) : null;
+  const seen = seenClass(a);
   const cls = seen ? classes.get(seen) : null;
   if (m?.acting && a?.moving && cls) return t("story.both");
   if (m?.acting) return t("story.model_acts", { action: classes.label(m.acting) });

@@ -1,0 +1,154 @@
+"""The lecture page as a lecturer drives it (issue 22), in real headless Chromium.
+
+Fake cameras are made at test time from a real BIISC clip of S006 (allowed to be shown);
+screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from chromium import close, open_page, shot, write_y4m
+from helpers import biisc, read_frames
+
+pytestmark = pytest.mark.browser
+
+SIZES = ((1920, 1080), (1366, 768), (1280, 720))  # a lecture hall's screens; the last as a projector
+
+# Elements whose text is cut (wider than their box, overflow hidden) with no title to read it by.
+CUT_TEXT = """(() => [...document.querySelectorAll('main *')].filter((el) => {
+  if (!el.checkVisibility() || !el.textContent.trim() || el.children.length) return false;
+  const style = getComputedStyle(el);
+  const hides = style.overflow !== 'visible' || style.textOverflow === 'ellipsis';
+  return hides && el.scrollWidth > el.clientWidth + 1 && !el.title && !el.closest('[title]');
+}).map((el) => el.textContent.trim()))()"""
+
+# Rectangles that overlap the followed person as drawn: the lecture controls and the panel.
+COVERING = """(() => {
+  const p = window.mirror.view.personRect();
+  if (!p) return null;
+  const over = (r) => r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
+  return [...document.querySelectorAll('#controls, .panel, #why')].filter((el) => el.checkVisibility())
+    .filter((el) => over(el.getBoundingClientRect())).map((el) => el.id || el.className);
+})()"""
+
+# Pixels drawn in the model's figure box (a canvas left empty is all transparent).
+FIGURE_PIXELS = """(() => {
+  const c = document.getElementById('agent');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let n = 0;
+  for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+  return n;
+})()"""
+
+
+def _camera(tmp_path, clip: str = "S006_M_DRIN_STD_FCE.avi", hold: int = 0):
+    frames = read_frames(biisc(clip))
+    return write_y4m(frames + [frames[-1]] * hold, tmp_path / "camera.y4m")
+
+
+def test_the_lecture_controls_never_cover_the_person_and_no_text_is_cut(server_factory, tmp_path):
+    srv, hub = server_factory()
+    pw, ctx, page, console = open_page(tmp_path, srv.url + "/lecture", _camera(tmp_path))
+    try:
+        page.wait_for_function("window.mirror.mode === 'camera' && window.mirror.view.personRect()", timeout=20000)
+        for i, (w, h) in enumerate(SIZES):
+            page.set_viewport_size({"width": w, "height": h})
+            if i == len(SIZES) - 1:
+                page.click("#ctl-projector")
+            for why in (False, True):
+                if why:
+                    page.click("#ctl-why")
+                page.wait_for_timeout(400)  # a few frames drawn at the new size
+                assert page.evaluate(COVERING) == [], (w, h, why)
+                assert page.evaluate(CUT_TEXT) == [], (w, h, why)
+            page.click("#ctl-why")
+            shot(page, f"lecture-{w}x{h}.png")
+            # The model's figure stands in its box while the model does nothing: never an empty panel.
+            assert not page.evaluate("window.mirror.agent")
+            assert page.evaluate(FIGURE_PIXELS) > 200 and page.inner_text("#agent-label")
+        assert page.inner_text("#ctl-weights") == "shipped"
+    finally:
+        close(pw, ctx)
+    assert not console, console
+
+
+# Every English string of en.json that German says differently, as it would be shown (a
+# template's text before its first placeholder).
+ENGLISH_LEFT = """(async () => {
+  const read = (lang) => fetch(`/static/i18n/${lang}.json`).then((r) => r.json());
+  const [en, de] = await Promise.all([read('en'), read('de')]);
+  const differ = Object.entries(en).filter(([k, v]) => de[k] !== v).map(([, v]) => v);
+  const whole = differ.filter((v) => !v.includes('{'));
+  const starts = differ.filter((v) => v.includes('{')).map((v) => v.split('{')[0].trim())
+    .filter((v) => v.length > 3);
+  const shown = [...document.querySelectorAll('main *')].filter((el) => el.checkVisibility())
+    .flatMap((el) => [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent.trim()))
+    .concat([...document.querySelectorAll('main option')].map((o) => o.textContent.trim()))
+    .filter((s) => s);
+  return shown.filter((s) => whole.includes(s) || starts.some((e) => s.startsWith(e)));
+})()"""
+
+
+def test_shortcuts_work_after_any_control_and_german_leaves_no_english(server_factory, tmp_path):
+    srv, hub = server_factory()
+    pw, ctx, page, console = open_page(tmp_path, srv.url + "/lecture?source=replay:default", None)
+    try:
+        page.wait_for_function("window.mirror.state && window.mirror.state.mirror", timeout=20000)
+        controls = page.locator("#controls input, #controls select:not(#ctl-source):not(#ctl-language), "
+                                "#controls button:not(#ctl-freeze)")
+        assert controls.count() >= 10
+        for k in range(controls.count()):
+            controls.nth(k).click()
+            page.keyboard.press("Escape")  # close a select's list, as a lecturer would
+            frozen = page.evaluate("window.mirror.frozen")
+            page.keyboard.press("f")
+            assert page.evaluate("window.mirror.frozen") != frozen, controls.nth(k).evaluate("e => e.outerHTML")
+            page.keyboard.press("f")
+        page.select_option("#ctl-language", "de")
+        page.wait_for_function("document.documentElement.lang === 'de'", timeout=5000)
+        page.click("#ctl-why")
+        page.wait_for_timeout(1500)  # states in the new language, the why view filled
+        box = page.locator("#raster").bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.5)
+        page.wait_for_timeout(300)
+        assert page.evaluate(ENGLISH_LEFT) == []
+        assert page.inner_text("#source").startswith("Aufnahme")
+        assert page.inner_text("#sound") in ("Ton an", "Ton aus")
+        assert page.inner_text("#sound") == ("Ton an" if page.evaluate("window.mirror.sound.on") else "Ton aus")
+        shot(page, "lecture-de.png")
+    finally:
+        close(pw, ctx)
+    assert not console, console
+
+
+def test_switching_to_a_recording_ten_times_never_leaves_the_page_still(server_factory, tmp_path):
+    srv, hub = server_factory()
+    pw, ctx, page, console = open_page(tmp_path, srv.url + "/lecture", _camera(tmp_path))
+    try:
+        page.wait_for_function("window.mirror.mode === 'camera' && window.mirror.statesReceived > 5",
+                               timeout=20000)
+        # Slow motion on a live camera is refused on the page, not only in the console.
+        page.select_option("#ctl-speed", "0.5")
+        page.wait_for_function("!document.getElementById('ctl-notice').hidden", timeout=5000)
+        assert page.input_value("#ctl-speed") == "1" and "live camera" in page.inner_text("#ctl-notice")
+        for attempt in range(10):
+            page.select_option("#ctl-source", "camera")
+            page.wait_for_function("window.mirror.mode === 'camera' && "
+                                   "window.mirror.state.stream.startsWith('cam:')", timeout=10000)
+            page.wait_for_timeout(300)  # frames in flight when the lecturer switches
+            page.select_option("#ctl-source", "replay:default")
+            page.wait_for_function("window.mirror.state.stream === 'replay:default'", timeout=10000)
+            before = page.evaluate("window.mirror.statesReceived")
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline and page.evaluate("window.mirror.statesReceived") < before + 10:
+                page.wait_for_timeout(100)
+            page.wait_for_timeout(500)
+            stream = page.evaluate("window.mirror.state.stream")
+            assert page.evaluate("window.mirror.statesReceived") >= before + 10 and stream == "replay:default", \
+                (attempt, stream)
+    finally:
+        close(pw, ctx)
+    assert not console, console
