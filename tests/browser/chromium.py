@@ -66,6 +66,25 @@ def open_page(tmp_path, url: str, camera: Path | None, viewport=(1280, 720), csp
     return pw, ctx, page, console
 
 
+# Elements whose text is cut (wider than their box, overflow hidden) with no title to read it by.
+CUT_TEXT = """(() => [...document.querySelectorAll('main *')].filter((el) => {
+  if (!el.checkVisibility() || !el.textContent.trim() || el.children.length) return false;
+  const style = getComputedStyle(el);
+  const hides = style.overflow !== 'visible' || style.textOverflow === 'ellipsis';
+  return hides && el.scrollWidth > el.clientWidth + 1 && !el.title && !el.closest('[title]');
+}).map((el) => el.textContent.trim()))()"""
+
+
+# JS, evaluated with a CSS selector: which visible elements overlap the followed person as drawn.
+COVERING = """(selectors) => {
+  const p = window.mirror.view.personRect();
+  if (!p) return null;
+  const over = (r) => r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
+  return [...document.querySelectorAll(selectors)].filter((el) => el.checkVisibility())
+    .filter((el) => over(el.getBoundingClientRect())).map((el) => el.id || el.className);
+}"""
+
+
 def shot(page, name: str) -> None:
     """A screenshot of the page into test-artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)

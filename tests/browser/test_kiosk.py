@@ -15,7 +15,7 @@ import pytest
 from demo import config
 from demo.recognition.library import Library
 
-from chromium import close, open_page, shot, write_y4m
+from chromium import COVERING, CUT_TEXT, close, open_page, shot, write_y4m
 from helpers import biisc, lan_address, read_frames
 
 pytestmark = pytest.mark.browser
@@ -250,6 +250,20 @@ def test_view_page_shows_the_demo_without_touching_a_camera(server_factory, tmp_
             b = page.locator(box).bounding_box()
             assert b["width"] > 150 and b["height"] > 100 and b["x"] + b["width"] <= 391, (box, b)
         shot(page, "view-phone.png")
+        # On a phone, upright and on its side, and in German (the longest words): the words
+        # stay clear of the person and of each other, and none is cut without a way to read it.
+        page.goto(srv.url + "/view?lang=de")
+        for size in ((390, 844), (844, 390)):
+            page.set_viewport_size({"width": size[0], "height": size[1]})
+            page.wait_for_function("window.mirror.statesReceived > 10 && window.mirror.view.personRect()",
+                                   timeout=20000)
+            page.wait_for_timeout(400)
+            assert page.evaluate(COVERING, ".panel, .story") == [], size
+            assert page.evaluate(CUT_TEXT) == [], size
+            privacy, sound = page.locator(".privacy").bounding_box(), page.locator("#sound").bounding_box()
+            apart = privacy["x"] + privacy["width"] <= sound["x"] or privacy["y"] >= sound["y"] + sound["height"]
+            assert apart, (size, privacy, sound)
+            shot(page, f"view-phone-{size[0]}x{size[1]}-de.png")
         assert page.evaluate("window.mirror.mode") == "watch"
         assert page.evaluate("window.mirror.state.stream") == "replay:default"
         assert not page.evaluate("window.mirror.sound.on")  # a hall of phones stays quiet

@@ -66,7 +66,7 @@ export class BrainView {
     ctx.beginPath();
     ctx.ellipse(X(0.8), Y(0.66), 0.1 * s, 0.05 * s, -0.2, 0, Math.PI * 2);
     ctx.stroke();
-    const size = Math.round(Math.max(13 * dpr, s * 0.055));
+    const size = Math.round(Math.max(10 * dpr, s * 0.06));
     ctx.font = `600 ${size}px system-ui, sans-serif`;
     const projector = document.body.classList.contains("projector");
     ctx.textAlign = "center";

@@ -69,8 +69,11 @@ export class SkeletonView {
     const sx = r.width / this.canvas.width, sy = r.height / this.canvas.height;
     let x0 = fit.x + box[0] * fit.w, x1 = fit.x + box[2] * fit.w;
     if (shown.mirrored) [x0, x1] = [this.canvas.width - x1, this.canvas.width - x0];
-    return { left: r.left + x0 * sx, right: r.left + x1 * sx,
-      top: r.top + (fit.y + box[1] * fit.h) * sy, bottom: r.top + (fit.y + box[3] * fit.h) * sy };
+    // Landmarks may be guessed beyond the picture's edge; only what is inside the canvas is drawn.
+    const clip = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+    return { left: clip(r.left + x0 * sx, r.left, r.right), right: clip(r.left + x1 * sx, r.left, r.right),
+      top: clip(r.top + (fit.y + box[1] * fit.h) * sy, r.top, r.bottom),
+      bottom: clip(r.top + (fit.y + box[3] * fit.h) * sy, r.top, r.bottom) };
   }
 
   drawBox(b, fit, colour, dash) {
