@@ -227,6 +227,8 @@ def test_record_page_adds_a_class_that_is_recognised_at_once(server_factory, tmp
         page.wait_for_function("window.recorder.examples.length === 2", timeout=5000)
         shot(page, "record-examples.png")
         page.click("#save")
+        # While the class is learnt: said on the page, and Save not clickable twice.
+        assert page.is_disabled("#save") and page.inner_text("#message").startswith("Saving")
         page.wait_for_function("window.recorder.saved === 'hello-wave'", timeout=30000)
         assert "live" in page.inner_text("#message")
         assert len(Library(library)["hello-wave"].examples) == 2

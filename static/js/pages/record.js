@@ -10,7 +10,17 @@ const view = new SkeletonView($("view"));
 const video = $("camera");
 
 // window.recorder exposes what the page knows to tests.
-const page = { hello: null, state: null, examples: [], errors: [], saved: null, recording: false, mode: "starting" };
+const page = {
+  hello: null, state: null, examples: [], errors: [], saved: null, recording: false, mode: "starting",
+  saving: false,  // a save sent, its answer (the new class in `hello`, or an error) not yet here
+};
+
+// Save is clickable only with examples and no save under way; a save says so while it lasts.
+function saving(on) {
+  page.saving = on;
+  $("save").disabled = on || page.examples.length === 0;
+  if (on) message(t("record.saving"));
+}
 window.recorder = page;
 await startPage();
 let sender = null;
@@ -31,6 +41,7 @@ const link = connect({
     view.setEdges(h.edges);
     const added = before && h.classes.find((c) => !before.has(c.name));
     if (added) {
+      saving(false);
       page.saved = added.name;
       message(t("record.saved", { label: added.label }));
     }
@@ -46,6 +57,7 @@ const link = connect({
   },
   error(e) {
     page.errors.push(e);
+    if (page.saving) saving(false);
     message(`${e.message} ${e.fix || ""}`, true);
   },
   examples: (payload) => showExamples(payload),
@@ -81,7 +93,7 @@ function showExamples(payload) {
     list.append(li);
     replay(canvas, new Float32Array(ex.landmarks), ex.fps);
   });
-  $("save").disabled = payload.examples.length === 0;
+  $("save").disabled = page.saving || payload.examples.length === 0;
 }
 
 // Each example replays its trimmed landmarks, looping, so a bad take is easy to spot.
@@ -134,6 +146,7 @@ $("form").addEventListener("submit", (e) => {
   };
   if ($("label").value.trim()) spec.label = $("label").value.trim();
   if ($("explanation").value.trim()) spec.explanation = $("explanation").value.trim();
+  saving(true);
   control("save", { class: spec });
 });
 
