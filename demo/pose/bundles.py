@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import tempfile
 import urllib.error
 import urllib.request
@@ -19,12 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from demo import config
 from demo.errors import ModelCorruptError, ModelMissingError
 from demo.pose.estimator import PoseEstimator
 from demo.pose.offline import build_bundle
-from demo.pose.progress import ProgressBar
 
 _BASE_URL = "https://storage.googleapis.com/mediapipe-models/pose_landmarker"
 BUNDLE_MEMBERS = ("pose_detector.tflite", "pose_landmarks_detector.tflite")
@@ -148,7 +149,9 @@ def download(model: OfficialModel, pose_dir: Path, timeout: float = 15.0) -> Pat
     try:
         with os.fdopen(fd, "wb") as out, urllib.request.urlopen(model.url, timeout=timeout) as resp:
             total = int(resp.headers.get("Content-Length") or model.size)
-            with ProgressBar(model.filename, total) as bar:
+            # A bar on a terminal; in a log file none (its redraws are noise): provision() logs the result.
+            with tqdm(total=total, unit="B", unit_scale=True, desc=model.filename,
+                      disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
                 for chunk in iter(lambda: resp.read(1 << 16), b""):
                     out.write(chunk)
                     bar.update(len(chunk))

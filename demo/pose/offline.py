@@ -17,12 +17,12 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from demo import config
 from demo.errors import ModelMissingError
-from demo.pose.progress import ProgressBar
 from demo.pose.tflite_metadata import ImageNormalization, attach_image_metadata
 
 
@@ -101,6 +101,10 @@ def read_wheel_models(wheel: Path) -> dict[str, bytes]:
     return out
 
 
+def print_step(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
 def _write_aligned(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
     info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_STORED
@@ -110,26 +114,26 @@ def _write_aligned(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
     zf.writestr(info, data)
 
 
-def build_bundle(target: Path, wheel: Path | None = None) -> Path:
-    """Write a .task bundle at `target` (atomically) from the 0.10.21 wheel."""
-    with ProgressBar(f"pose model ({target.name})") as bar:
-        bar.step("fetching the mediapipe 0.10.21 wheel (pip download, not installed)")
-        wheel = wheel or download_wheel()
-        bar.step("attaching input metadata")
-        models = read_wheel_models(wheel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        os.close(fd)
-        try:
-            # The Tasks API memory-maps bundle members: they must be stored, not deflated.
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
-                for m in WHEEL_MODELS:
-                    _write_aligned(zf, m.bundle_name, attach_image_metadata(
-                        models[m.bundle_name], m.bundle_name, m.normalization))
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        bar.step("done")
+def build_bundle(target: Path, wheel: Path | None = None, log: Callable[[str], None] = print_step) -> Path:
+    """Write a .task bundle at `target` (atomically) from the 0.10.21 wheel, saying each step
+    (one line each: a terminal and a log file read the same)."""
+    log(f"pose model ({target.name}): fetching the mediapipe 0.10.21 wheel (pip download, not installed)")
+    wheel = wheel or download_wheel()
+    log(f"pose model ({target.name}): attaching input metadata to the wheel's models")
+    models = read_wheel_models(wheel)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+    os.close(fd)
+    try:
+        # The Tasks API memory-maps bundle members: they must be stored, not deflated.
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+            for m in WHEEL_MODELS:
+                _write_aligned(zf, m.bundle_name, attach_image_metadata(
+                    models[m.bundle_name], m.bundle_name, m.normalization))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    log(f"pose model ({target.name}): built, {target.stat().st_size / 1e6:.1f} MB")
     return target

@@ -19,7 +19,17 @@ from demo.pose.tflite_metadata import read_image_normalization
 def built_bundle(tmp_path_factory, pose_model):
     wheel = find_cached_wheel()
     assert wheel is not None, "provisioning should have cached the 0.10.21 wheel"
-    return build_bundle(tmp_path_factory.mktemp("pose") / "pose_landmarker_full.offline.task", wheel)
+    said.clear()
+    return build_bundle(tmp_path_factory.mktemp("pose") / "pose_landmarker_full.offline.task", wheel,
+                        log=said.append)
+
+
+said: list[str] = []  # what the build said, step by step
+
+
+def test_the_offline_build_says_each_step_in_a_line_of_its_own(built_bundle):
+    assert len(said) == 3 and all(line.startswith("pose model (") for line in said), said
+    assert "attaching input metadata" in said[1] and said[2].endswith(" MB") and " 0.0 " not in said[2]
 
 
 def test_offline_bundle_is_an_uncompressed_zip_with_metadata(built_bundle):
