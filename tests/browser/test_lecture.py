@@ -29,6 +29,19 @@ FIGURE_PIXELS = """(() => {
 })()"""
 
 
+# The contrast ratio (WCAG) of an element's text against its own background colour.
+CONTRAST = """(selector) => {
+  const style = getComputedStyle(document.querySelector(selector));
+  const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+  const linear = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  const lum = (c) => c.slice(0, 3).map(linear).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const bg = rgb(style.backgroundColor);
+  if (bg.length === 4 && bg[3] < 0.8) return 1;  // no box of its own: over the video, unreadable
+  const [a, b] = [lum(rgb(style.color)), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
 def _camera(tmp_path, clip: str = "S006_M_DRIN_STD_FCE.avi", hold: int = 0):
     frames = read_frames(biisc(clip))
     return write_y4m(frames + [frames[-1]] * hold, tmp_path / "camera.y4m")
@@ -50,6 +63,11 @@ def test_the_lecture_controls_never_cover_the_person_and_no_text_is_cut(server_f
                 assert page.evaluate(COVERING, COVERS) == [], (w, h, why)
                 assert page.evaluate(CUT_TEXT) == [], (w, h, why)
             page.click("#ctl-why")
+            if i == len(SIZES) - 1:  # projector: dark words need light boxes of their own
+                box = page.locator("#raster").bounding_box()
+                page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.5)
+                for element in ("#story", "#inspector"):
+                    assert page.evaluate(CONTRAST, element) >= 4.5, element
             shot(page, f"lecture-{w}x{h}.png")
             # The model's figure stands in its box while the model does nothing: never an empty panel.
             assert not page.evaluate("window.mirror.agent")
