@@ -52,6 +52,9 @@ PROTOCOL_VERSION = 2
 SOCKETIO_SERIALIZER = "msgpack"
 MAX_FRAME_BYTES = 2 * 1024 * 1024  # a 1080p JPEG at high quality fits easily
 MAX_FRAME_PIXELS = 1920 * 1080
+# Scans in one JPEG frame: browsers send baseline (1), libjpeg's progressive mode writes 10; each
+# scan is a pass over the whole picture, so thousands of them cost seconds of CPU to decode.
+MAX_JPEG_SCANS = 40
 # engine.io drops the connection of a client whose message is larger than this; below it,
 # an oversize frame gets a polite `error`. 16 MB: a 10 MB mistake is answered, not cut off.
 MAX_HTTP_BUFFER = 16 * 1024 * 1024

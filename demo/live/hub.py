@@ -146,7 +146,11 @@ class Hub:
         with self.lock:
             stream = self.streams.get(stream_id)
             if stream is None:
-                cameras = sum(1 for s in self.streams if s.startswith(CAMERA_PREFIX))
+                # A camera stream that was stopped holds its slot until its worker has ended
+                # (a frame still decoding costs the same CPU as a live one).
+                self.retired = [s for s in self.retired if s.finishing]
+                cameras = sum(1 for s in self.streams if s.startswith(CAMERA_PREFIX)) + sum(
+                    1 for s in self.retired if s.id.startswith(CAMERA_PREFIX))
                 if cameras >= self.setup.max_streams:
                     raise BusyError(f"The demo is busy: it follows {cameras} cameras already, its limit here.",
                                     "Watch instead (/view shows the demo without a camera), or try again soon.")

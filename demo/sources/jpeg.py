@@ -46,7 +46,7 @@ def jpeg_size(data: bytes) -> tuple[int, int]:
 
 
 def decode(data: bytes, max_bytes: int = config.MAX_FRAME_BYTES,
-           max_pixels: int = config.MAX_FRAME_PIXELS) -> np.ndarray:
+           max_pixels: int = config.MAX_FRAME_PIXELS, max_scans: int = config.MAX_JPEG_SCANS) -> np.ndarray:
     """A BGR image from JPEG bytes, or BadFrameError saying what is wrong."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise BadFrameError(f"The frame must be binary JPEG data, not {type(data).__name__}.", _FIX)
@@ -60,6 +60,13 @@ def decode(data: bytes, max_bytes: int = config.MAX_FRAME_BYTES,
         raise BadFrameError(
             f"The frame is {w}x{h} pixels; the limit is {max_pixels} pixels.",
             "Send frames of at most 1920x1080.")
+    # FF DA starts a scan; inside coded data FF is always followed by 00 or a restart marker,
+    # so counting the pair counts scans (an embedded thumbnail adds its own, a handful at most).
+    scans = data.count(b"\xff\xda")
+    if scans > max_scans:
+        raise BadFrameError(
+            f"The JPEG frame has {scans} scans; the limit is {max_scans} (decoding each costs a pass "
+            "over the whole picture).", "Send a baseline JPEG (canvas.toBlob and cv2.imencode make one).")
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if image is None or image.shape[0] != h or image.shape[1] != w:
         raise BadFrameError("The JPEG frame is corrupt or truncated and could not be decoded.", _FIX)

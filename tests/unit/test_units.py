@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 
+import cv2
 import numpy as np
 import pytest
 
+from demo import config
 from demo.errors import BadFrameError, BadMessageError
 from demo.live import protocol
 from demo.pose.person_select import PersonSelector, iou
@@ -57,6 +59,21 @@ def test_decompression_bomb_refused_before_decoding():
     data[i + 5:i + 9] = (60000).to_bytes(2, "big") * 2
     with pytest.raises(BadFrameError, match="pixels"):
         jpeg.decode(bytes(data))
+
+
+def test_a_progressive_jpeg_with_thousands_of_scans_is_refused_before_decoding():
+    """The CPU bomb of issue 24: a valid progressive JPEG whose last scan is repeated. An
+    ordinary progressive frame (10 scans) still decodes."""
+    img = np.full((120, 160, 3), 90, np.uint8)  # flat: its last scan is a few bytes
+    ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_PROGRESSIVE, 1])
+    data = buf.tobytes()
+    assert 2 <= data.count(b"\xff\xda") <= config.MAX_JPEG_SCANS
+    assert jpeg.decode(data).shape == (120, 160, 3)
+    last = data.rindex(b"\xff\xda")
+    bomb = data[:last] + data[last:-2] * 5000 + data[-2:]  # the last scan 5000 times, then EOI
+    assert len(bomb) < config.MAX_FRAME_BYTES
+    with pytest.raises(BadFrameError, match="scans"):
+        jpeg.decode(bomb)
 
 
 @pytest.mark.parametrize("payload", [
