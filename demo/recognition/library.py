@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from functools import partial
@@ -29,6 +30,7 @@ PACK_FORMAT = "mirror-action-pack"
 NAME_RE = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 KINDS = ("action", "idle")
+MAX_PACK_BYTES = 200_000_000  # unpacked; a pack of ten classes of twenty examples is a few MB
 
 
 class ActionFileError(DemoError):
@@ -188,12 +190,7 @@ class Library:
         directory = self.root / cls.name
         if directory.exists() and replace:
             shutil.rmtree(directory)
-        (directory / EXAMPLES).mkdir(parents=True, exist_ok=True)
-        (directory / MANIFEST).write_text(json.dumps(cls.manifest(), indent=2) + "\n")
-        start = len(list((directory / EXAMPLES).glob("*" + SUFFIX)))
-        for i, rec in enumerate(recordings, start=start + 1):
-            rec.label = cls.name
-            rec.save(directory / EXAMPLES / f"{cls.name}-{i:03d}")
+        _write_class(directory, cls, recordings)
         self.reload()
         return self.classes[cls.name]
 
@@ -215,33 +212,80 @@ class Library:
         return out
 
     def import_pack(self, pack: Path, replace: bool = False) -> list[str]:
-        pack = Path(pack)
+        """All of a pack's classes, or none: everything is read and checked first, written to a
+        hidden folder, then moved into place; an existing class is replaced only with `replace`."""
+        classes = read_pack(Path(pack))
+        clash = [cls.name for cls, _ in classes if cls.name in self.classes]
+        if clash and not replace:
+            raise ActionFileError(f"{pack}: {', '.join(clash)} already in {self.root}; nothing was imported.",
+                                  "Remove them first, or import with --replace.")
+        self.root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".import-", dir=self.root))
         try:
-            zf = zipfile.ZipFile(pack)
-        except (zipfile.BadZipFile, OSError) as e:
-            raise ActionFileError(f"{pack}: not an action pack ({e}).", "Export one with `actions export`.") \
-                from e
-        with zf:
-            try:
-                head = json.loads(zf.read("pack.json"))
-            except (KeyError, json.JSONDecodeError) as e:
-                raise ActionFileError(f"{pack}: field 'pack.json' is missing or not JSON.",
-                                      "Export the pack again with `python -m demo actions export`.") from e
-            if head.get("format") != PACK_FORMAT:
-                raise ActionFileError(f"{pack}: field 'format' must be {PACK_FORMAT!r}.", "")
-            imported = []
-            for name in head.get("classes", []):
-                where = Path(f"{pack}!{name}/{MANIFEST}")
-                cls = parse_manifest(where, json.loads(zf.read(f"{name}/{MANIFEST}")))
-                recs = []
-                for member in sorted(n for n in zf.namelist() if n.startswith(f"{name}/{EXAMPLES}/")):
-                    recs.append(from_bytes(zf.read(member), f"{pack}!{member}"))
-                if name in self.classes and not replace:
-                    raise ActionFileError(f"Class {name!r} already exists in {self.root}.",
-                                          "Remove it first, or import with --replace.")
-                self.add(cls, recs, replace=True)
-                imported.append(name)
-        return imported
+            for cls, recs in classes:
+                _write_class(staging / cls.name, cls, recs)
+            for cls, _ in classes:  # a rename within one folder: each class appears whole
+                old = self.root / cls.name
+                if old.exists():
+                    old.rename(staging / f".old-{cls.name}")
+                (staging / cls.name).rename(old)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            self.reload()
+        return [cls.name for cls, _ in classes]
+
+
+def _write_class(directory: Path, cls: ActionClass, recordings: list[Recording]) -> None:
+    """A class's manifest and examples into `directory` (new examples numbered after any there)."""
+    (directory / EXAMPLES).mkdir(parents=True, exist_ok=True)
+    (directory / MANIFEST).write_text(json.dumps(cls.manifest(), indent=2) + "\n")
+    start = len(list((directory / EXAMPLES).glob("*" + SUFFIX)))
+    for i, rec in enumerate(recordings, start=start + 1):
+        rec.label = cls.name
+        rec.save(directory / EXAMPLES / f"{cls.name}-{i:03d}")
+
+
+def read_pack(pack: Path) -> list[tuple[ActionClass, list[Recording]]]:
+    """Every class of an action pack with its examples, each checked; ActionFileError naming the
+    pack, the member and the field otherwise. Reads nothing larger than MAX_PACK_BYTES unpacked."""
+    fix = "Export the pack again with `python -m demo actions export`."
+    try:
+        zf = zipfile.ZipFile(pack)
+    except (zipfile.BadZipFile, OSError) as e:
+        raise ActionFileError(f"{pack}: not an action pack ({e}).", "Export one with `actions export`.") from e
+    with zf:
+        unpacked = sum(i.file_size for i in zf.infolist())
+        if unpacked > MAX_PACK_BYTES:
+            raise ActionFileError(f"{pack}: unpacks to {unpacked / 1e6:.0f} MB; the limit is "
+                                  f"{MAX_PACK_BYTES / 1e6:.0f} MB.", "Import fewer classes at a time.")
+        head = _pack_json(zf, pack, "pack.json", fix)
+        if not isinstance(head, dict) or head.get("format") != PACK_FORMAT:
+            raise ActionFileError(f"{pack}: field 'format' of pack.json must be {PACK_FORMAT!r}.", fix)
+        names = head.get("classes")
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            raise ActionFileError(f"{pack}: field 'classes' of pack.json must be a list of class names.", fix)
+        out = []
+        for name in names:
+            member = f"{name}/{MANIFEST}"
+            cls = parse_manifest(Path(f"{pack}!{member}"), _pack_json(zf, pack, member, fix))
+            if cls.name != name:
+                raise ActionFileError(f"{pack}!{member}: field 'name' is {cls.name!r}, but pack.json lists "
+                                      f"{name!r}.", fix)
+            recs = [from_bytes(zf.read(m), f"{pack}!{m}")
+                    for m in sorted(n for n in zf.namelist() if n.startswith(f"{name}/{EXAMPLES}/"))]
+            if not recs:
+                raise ActionFileError(f"{pack}: class {name!r} has no examples.", fix)
+            out.append((cls, recs))
+        return out
+
+
+def _pack_json(zf: zipfile.ZipFile, pack: Path, member: str, fix: str):
+    try:
+        return json.loads(zf.read(member))
+    except KeyError as e:
+        raise ActionFileError(f"{pack}: member {member!r} is missing.", fix) from e
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ActionFileError(f"{pack}!{member}: not valid JSON ({e}).", fix) from e
 
 
 __all__ = ["ActionClass", "Library", "ActionFileError", "load_class", "parse_manifest"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 
 import pytest
 
@@ -116,3 +117,51 @@ def test_actions_add_close_ups_learns_each_video_twice(tmp_path, drink_clip, pos
     hips = [landmarks.INDEX["left_hip"], landmarks.INDEX["right_hip"]]
     assert close.landmarks[close.seen][:, hips, 3].mean() < whole.landmarks[whole.seen][:, hips, 3].mean() - 0.3
     assert recorded.pose_model == virtual_actor.POSE_MODEL
+
+
+def _pack(path, head, members: dict):
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("pack.json", head if isinstance(head, str) else json.dumps(head))
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_an_import_is_all_or_nothing_and_never_replaces_without_being_asked(tmp_path, capsys):
+    lib_dir = tmp_path / "lib"
+    example = virtual_actor.recording("waving", 0).save(tmp_path / "wave")
+    assert main(["actions", "add", "idle-ish", "--meaningless", "--library", str(lib_dir), str(example)]) == 0
+    assert main(["actions", "add", "wave-hello", "--meaningless", "--library", str(lib_dir), str(example)]) == 0
+    before = {c.name: len(c.examples) for c in Library(lib_dir)}
+    data = example.read_bytes()
+    good = {**GOOD, "name": "newclass"}
+    head = {"format": "mirror-action-pack", "version": 1}
+    packs = {
+        # pack.json names a new class, its manifest an existing one: the name must match.
+        "named apart": ({**head, "classes": ["newclass"]},
+                        {"newclass/action.json": json.dumps({**GOOD, "name": "idle-ish"}),
+                         "newclass/examples/a.mirror.npz": data}),
+        # The first class is fine, the second is broken: neither is installed.
+        "second broken": ({**head, "classes": ["newclass", "broken"]},
+                          {"newclass/action.json": json.dumps(good), "newclass/examples/a.mirror.npz": data,
+                           "broken/action.json": "{not json", "broken/examples/a.mirror.npz": data}),
+        "existing": ({**head, "classes": ["wave-hello"]},
+                     {"wave-hello/action.json": json.dumps(GOOD), "wave-hello/examples/a.mirror.npz": data}),
+        "a list": ("[1, 2]", {}),
+        "classes a string": ({**head, "classes": "newclass"}, {}),
+        "member missing": ({**head, "classes": ["newclass"]}, {}),
+        "not a recording": ({**head, "classes": ["newclass"]},
+                            {"newclass/action.json": json.dumps(good), "newclass/examples/a.mirror.npz": b"junk"}),
+    }
+    for what, (head_json, members) in packs.items():
+        pack = _pack(tmp_path / "pack.zip", head_json, members)
+        assert main(["actions", "import", str(pack), "--library", str(lib_dir)]) == 2, what
+        err = capsys.readouterr().err
+        assert "error:" in err and "fix:" in err and "Traceback" not in err, (what, err)
+        assert {c.name: len(c.examples) for c in Library(lib_dir)} == before, what
+        assert not [p for p in lib_dir.iterdir() if p.name.startswith(".import")], what
+    # Asked to replace: the class is replaced whole.
+    pack = _pack(tmp_path / "pack.zip", *packs["existing"])
+    assert main(["actions", "import", str(pack), "--replace", "--library", str(lib_dir)]) == 0
+    replaced = Library(lib_dir)["wave-hello"]
+    assert replaced.label == "Wave hello" and len(replaced.examples) == 1
