@@ -145,8 +145,20 @@ def _array(data, name: str, path: Path, shape_tail: tuple[int, ...], n: int | No
     return arr
 
 
+def _check_points(path: Path, name: str, arr: np.ndarray) -> None:
+    """Numbers, finite, a frame either wholly seen or wholly NaN (nobody seen in it)."""
+    if not np.issubdtype(arr.dtype, np.floating):
+        raise _fail(path, f"field '{name}' must be floating-point numbers, not {arr.dtype}")
+    if np.isinf(arr).any():
+        raise _fail(path, f"field '{name}' holds infinite values")
+    missing = np.isnan(arr).reshape(len(arr), -1)
+    if (missing.any(axis=1) & ~missing.all(axis=1)).any():
+        raise _fail(path, f"field '{name}' has frames partly NaN (a frame is seen whole, or not at all)")
+
+
 def load(path: Path) -> Recording:
-    """Read and validate a recording; errors name the file and the field."""
+    """Read and validate a recording; errors name the file and the field. Every reader (server
+    start, `actions add/import`, `classify`, replay) comes through here."""
     path = Path(path)
     if not path.is_file():
         raise RecordingFormatError(f"{path}: no such recording.", "Check the path.")
@@ -155,6 +167,25 @@ def load(path: Path) -> Recording:
             raw = dict(data)
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as e:
         raise _fail(path, f"not a readable {FORMAT} file ({e})") from e
+    meta = _meta(path, raw)
+    t, lm, world = _frames(path, raw)
+    try:
+        segments = [Segment(float(s["start"]), float(s["end"]), str(s["label"]))
+                    for s in meta.get("segments") or []]
+    except (KeyError, TypeError, ValueError) as e:
+        raise _fail(path, f"field 'meta.segments' is malformed ({e})") from e
+    size = meta.get("image_size") or [0, 0]
+    if (not isinstance(size, list) or len(size) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100_000 for v in size)):
+        raise _fail(path, f"field 'meta.image_size' must be [width, height] in pixels, not {size!r}")
+    return Recording(
+        t=t.astype(np.float64), landmarks=lm.astype(np.float32), world=world.astype(np.float32),
+        fps=float(meta["fps"]), source=str(meta.get("source", "")), image_size=(size[0], size[1]),
+        pose_model=str(meta.get("pose_model", "")), label=meta.get("label"), segments=segments,
+        attribution=meta.get("attribution"), created=str(meta.get("created", "")))
+
+
+def _meta(path: Path, raw: dict) -> dict:
     if "meta" not in raw:
         raise _fail(path, "field 'meta' is missing")
     try:
@@ -167,25 +198,24 @@ def load(path: Path) -> Recording:
         raise _fail(path, f"field 'meta.version' is {meta.get('version')!r}; this program reads {VERSION}",
                     "Upgrade Mirror, or re-extract the recording with this version.")
     fps = meta.get("fps")
-    if not isinstance(fps, (int, float)) or not 0 < fps <= 1000:
+    if not isinstance(fps, (int, float)) or isinstance(fps, bool) or not 0 < fps <= 1000:
         raise _fail(path, f"field 'meta.fps' must be a positive number, not {fps!r}")
+    return meta
+
+
+def _frames(path: Path, raw: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     t = _array(raw, "t", path, (), None)
-    n = len(t)
-    if n and np.any(np.diff(t) <= 0):
+    if len(t) == 0:
+        raise _fail(path, "field 't' is empty: the recording has no frames", "Record or extract it again.")
+    if not np.issubdtype(t.dtype, np.number) or not np.isfinite(t).all():
+        raise _fail(path, f"field 't' must be finite numbers (seconds); it is {t.dtype}, or has gaps")
+    if np.any(np.diff(t) <= 0):
         raise _fail(path, "field 't' must increase strictly")
-    lm = _array(raw, "landmarks", path, (config.NUM_LANDMARKS, 4), n)
-    world = _array(raw, "world", path, (config.NUM_LANDMARKS, 4), n)
-    try:
-        segments = [Segment(float(s["start"]), float(s["end"]), str(s["label"]))
-                    for s in meta.get("segments") or []]
-    except (KeyError, TypeError, ValueError) as e:
-        raise _fail(path, f"field 'meta.segments' is malformed ({e})") from e
-    size = meta.get("image_size") or [0, 0]
-    return Recording(
-        t=t.astype(np.float64), landmarks=lm.astype(np.float32), world=world.astype(np.float32),
-        fps=float(fps), source=str(meta.get("source", "")), image_size=(int(size[0]), int(size[1])),
-        pose_model=str(meta.get("pose_model", "")), label=meta.get("label"), segments=segments,
-        attribution=meta.get("attribution"), created=str(meta.get("created", "")))
+    lm = _array(raw, "landmarks", path, (config.NUM_LANDMARKS, 4), len(t))
+    world = _array(raw, "world", path, (config.NUM_LANDMARKS, 4), len(t))
+    for name, arr in (("landmarks", lm), ("world", world)):
+        _check_points(path, name, arr)
+    return t, lm, world
 
 
 def to_bytes(rec: Recording) -> bytes:

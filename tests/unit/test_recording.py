@@ -84,6 +84,8 @@ def _rewrite(src, dst, **changes):
             meta[key[5:]] = value
         elif value is None:
             arrays.pop(key)
+        elif callable(value):
+            arrays[key] = value(arrays[key])
         else:
             arrays[key] = value
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), np.uint8)
@@ -99,6 +101,15 @@ def _rewrite(src, dst, **changes):
     ({"meta.format": "other"}, "meta.format"),
     ({"t": np.zeros(86)}, "t"),
     ({"meta.segments": [{"start": 0}]}, "meta.segments"),
+    # Files that once passed and then broke the server (issue 24): each refused where it is read.
+    ({"t": lambda t: np.where(np.arange(len(t)) == 5, np.nan, t)}, "t"),
+    ({"t": lambda t: t.astype(str)}, "t"),
+    ({"t": lambda t: t[:0], "landmarks": lambda a: a[:0], "world": lambda a: a[:0]}, "t"),
+    ({"landmarks": lambda a: np.where(a == a.max(), np.inf, a)}, "landmarks"),
+    ({"world": lambda a: np.concatenate([a[:1, :1] * np.nan, a[:1, 1:]], 1).repeat(len(a), 0)}, "world"),
+    ({"meta.image_size": "big"}, "meta.image_size"),
+    ({"meta.image_size": [-1, 480]}, "meta.image_size"),
+    ({"meta.image_size": [640.5, 480]}, "meta.image_size"),
 ])
 def test_malformed_recording_names_file_and_field(extracted, tmp_path, changes, field):
     bad = _rewrite(extracted, tmp_path / "bad.mirror.npz", **changes)
