@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from urllib.parse import urlsplit
 
 from flask import request
 from flask_socketio import Namespace
@@ -23,6 +24,7 @@ from demo.live.limits import RateLimiter
 log = logging.getLogger(__name__)
 
 LOCAL_ADDRESSES = ("127.0.0.1", "::1", "::ffff:127.0.0.1")
+LOCAL_NAMES = ("localhost", "127.0.0.1", "::1")
 
 
 class Handlers(Namespace):
@@ -36,10 +38,15 @@ class Handlers(Namespace):
         self.limiter = RateLimiter()
 
     def allowed(self, token: str | None) -> bool:
-        """Model controls: from this computer, or with the token given at start."""
-        if request.remote_addr in LOCAL_ADDRESSES:
+        """Model controls: from this computer, or with the token given at start. This computer
+        means a loopback address *and* a loopback Host: a web page whose name was rebound to
+        127.0.0.1 (DNS rebinding) connects from here, but under its own name."""
+        host = urlsplit("//" + (request.host or "")).hostname
+        if request.remote_addr in LOCAL_ADDRESSES and host in LOCAL_NAMES:
             return True
-        return bool(self.token) and token is not None and hmac.compare_digest(token, self.token)
+        if not self.token or not isinstance(token, str):
+            return False
+        return hmac.compare_digest(token.encode(), self.token.encode())  # bytes: any alphabet
 
     def limit(self, kind: str, per_second: float, fix: str) -> None:
         """Refuse this page's `kind` of message beyond its rate (demo/live/limits.py)."""

@@ -56,10 +56,11 @@ def test_run_serves_another_library_and_keeps_its_log_to_what_an_operator_needs(
     shutil.copytree(ROOT / "models" / "actions", library)
     shutil.rmtree(library / "point")
     port, log = free_port(), tmp_path / "server.log"
-    proc = start_demo(port, "--library", str(library), log=log)
+    proc = start_demo(port, "--library", str(library), "--token", "s3cret-token", log=log)
     try:
         url = f"http://127.0.0.1:{port}"
         urllib.request.urlopen(url + "/static/css/main.css", timeout=10).read()
+        urllib.request.urlopen(url + "/lecture?token=s3cret-token", timeout=10).read()
         client = Client(url)
         names = {c["name"] for c in client.events["hello"][0]["classes"]}
         assert "point" not in names and "grasp-to-mouth" in names
@@ -73,7 +74,7 @@ def test_run_serves_another_library_and_keeps_its_log_to_what_an_operator_needs(
         proc.wait(timeout=20)
     text = log.read_text()
     assert "Mirror is running" in text  # lines written after the filter pass through it
-    for noise in ("Traceback", "GET /static", "development server", "production deployment",
+    for noise in ("s3cret-token", "Traceback", "GET /static", "development server", "production deployment",
                   "inference_feedback_manager", "NORM_RECT without IMAGE_DIMENSIONS", "XNNPACK delegate"):
         assert noise not in text, (noise, text)
 

@@ -285,6 +285,29 @@ def test_model_controls_from_another_device_need_the_token(server_factory):
         c.close()
 
 
+def test_a_page_rebound_to_this_computer_needs_the_token_and_any_alphabet_works(server_factory):
+    """DNS rebinding: a web page under its own name, resolved to 127.0.0.1, connects from here
+    but is not this computer's own page. The token is compared as bytes (umlauts and all)."""
+    srv, hub = server_factory(token="Schlüssel")
+    sio = InOrderClient(reconnection=False)
+    errors, states = [], []
+    sio.on("error", errors.append)
+    sio.on("state", states.append)
+    sio.connect(srv.url, headers={"Host": f"rebound.example:{srv.port}"}, transports=["polling"], wait_timeout=10)
+    try:
+        sio.emit("control", {"action": "watch", "source": "replay:default"})
+        assert wait_for(lambda: len(states) >= 3, 10)
+        for token in (None, "Schlussel"):
+            sio.emit("control", {"action": "act", "class": "point", **({"token": token} if token else {})})
+            assert wait_for(lambda: errors and errors[-1]["code"] == "forbidden", 5), errors
+            errors.clear()
+        sio.emit("control", {"action": "act", "class": "point", "token": "Schlüssel"})
+        assert wait_for(lambda: any(s["agent"] for s in states[-5:]), 10)
+        assert not errors
+    finally:
+        sio.disconnect()
+
+
 def test_past_the_stream_limit_a_camera_is_told_the_demo_is_busy(server_factory, drink_jpegs):
     srv, hub = server_factory(max_streams=1)
     first, second = Client(srv.url), Client(srv.url)
