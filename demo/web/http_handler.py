@@ -5,7 +5,7 @@ werkzeug's keep-alive loop would read on from that socket and take the
 client's last websocket frames (its close frame, a frame still in flight)
 for a new HTTP request, logging "code 400, message Bad HTTP/0.9 request"
 for every visitor who leaves. This handler ends the connection instead.
-It changes nothing else about how requests are served.
+It also names the server "Mirror" rather than its software and version (a prober's map).
 """
 
 from __future__ import annotations
@@ -18,3 +18,6 @@ class RequestHandler(WSGIRequestHandler):
         super().run_wsgi()
         if self.headers.get("Upgrade", "").lower() == "websocket":
             self.close_connection = True  # what follows on this socket is websocket, not HTTP
+
+    def version_string(self) -> str:
+        return "Mirror"

@@ -27,7 +27,8 @@ PAGES = {"/": ("index.html", "kiosk"), "/lecture": ("index.html", "lecture"),
          "/view": ("index.html", "view"), "/record": ("record.html", "record")}
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; "
-    "connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; object-src 'none'")
+    "connect-src 'self'; style-src 'self'; script-src 'self'; object-src 'none'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")  # 'self' covers its own ws/wss
 
 
 class SocketRooms:

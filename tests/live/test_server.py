@@ -394,3 +394,13 @@ def test_one_stream_reaches_many_viewers_in_step(server):
     finally:
         for v in viewers:
             v.close()
+
+
+def test_pages_forbid_framing_and_name_no_server_software(server_factory):
+    import urllib.request
+
+    srv, hub = server_factory()
+    with urllib.request.urlopen(srv.url + "/lecture", timeout=10) as resp:
+        csp, server = resp.headers["Content-Security-Policy"], resp.headers["Server"]
+    assert "frame-ancestors 'none'" in csp and " ws:" not in csp and " wss:" not in csp
+    assert server == "Mirror"
