@@ -44,7 +44,10 @@ def _verdict_after_a_hold(r: Recogniser, rec: Recording) -> str | None:
 
 
 def classify_recording(model: ActionModel, rec: Recording) -> ClipResult:
-    """Run the online recogniser over a whole clip and report its verdict."""
+    """Run the online recogniser over a whole clip and report its verdict (no class, goal 0.5,
+    when nobody is seen in it)."""
+    if not rec.seen.any():
+        return ClipResult(None, 0.5, {n: 0.0 for n in model.names}, None, [], None)
     r = Recogniser(model)
     timeline: list[tuple[float, str | None]] = []
     best: Recognition | None = None

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import zipfile
 
+import numpy as np
 import pytest
 
 from demo import landmarks
 from demo.cli.main import main
 from demo.recognition.library import ActionFileError, Library, load_class
+from demo.recording import Recording
 from demo.synth import virtual_actor
 
 GOOD = {"name": "wave-hello", "label": "Wave hello", "explanation": "A friendly wave.",
@@ -165,3 +167,14 @@ def test_an_import_is_all_or_nothing_and_never_replaces_without_being_asked(tmp_
     assert main(["actions", "import", str(pack), "--replace", "--library", str(lib_dir)]) == 0
     replaced = Library(lib_dir)["wave-hello"]
     assert replaced.label == "Wave hello" and len(replaced.examples) == 1
+
+
+def test_classify_names_no_action_in_a_clip_with_nobody(tmp_path, capsys):
+    empty = np.full((30, 33, 4), np.nan, np.float32)
+    rec = Recording(t=np.arange(30) / 10.0, landmarks=empty, world=empty.copy(), fps=10.0, image_size=(640, 480))
+    path = rec.save(tmp_path / "empty-hall")
+    assert main(["classify", "--json", str(path)]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["label"] is None and row["seen"] == 0.0 and row["goal_directed"] == 0.5
+    assert main(["classify", str(path)]) == 0
+    assert "nobody seen" in capsys.readouterr().out
