@@ -98,6 +98,8 @@ class Stream:
         self.fps = 0.0
         self.processed = 0
         self.restarts = 0
+        self.failures = 0                  # frames that failed past the pose stage
+        self.failed_at: float | None = None  # monotonic time of the last such failure
         # Recent per-frame timings, bounded: read by the benchmark and tests.
         self.timings: deque[dict[str, float]] = deque(maxlen=TIMINGS_KEPT)
         self._estimator: PoseEstimator | None = None
@@ -160,10 +162,29 @@ class Stream:
                 self._publish_status_change()
                 if frame is None:
                     continue
-                self.process(frame)
+                try:
+                    self.process(frame)
+                except Exception as e:  # any later stage: this stream starts afresh, the worker lives on
+                    self._after_failure(e, frame.frame_id)
         finally:
             if self._estimator is not None:
                 self._estimator.close()
+
+    def _after_failure(self, err: Exception, frame_id: int | None) -> None:
+        """A frame failed past the pose stage: say so to the viewers, forget the recogniser's
+        and the units' state (it may be what broke), and go on with the next frame."""
+        log.exception("stream %s failed on a frame; its recogniser and units start afresh", self.id)
+        self.failures += 1
+        self.failed_at = time.monotonic()
+        self._recogniser = None
+        with self._mirror_lock:
+            self.mirror = None
+        what = f"{type(err).__name__}: {err}"
+        self.report(protocol.error(f"The stream failed on a frame ({what}); it was restarted.",
+                                   code="stream_failed", frame_id=frame_id))
+
+    def failed_within(self, seconds: float) -> bool:
+        return self.failed_at is not None and time.monotonic() - self.failed_at < seconds
 
     def _recognise(self, pose: Pose):
         model = self.action_model()

@@ -117,4 +117,7 @@ def add_pages(app: Flask, hub: Hub) -> None:
 
     @app.route("/health")
     def health():
-        return {"ok": True, "streams": len(hub.streams), "pose_model": hub.pose_name}
+        # A stream that failed in the last minute is reported (it restarted itself; the server
+        # answers, so mirror-health.timer leaves it running).
+        failing = [s.id for s in list(hub.streams.values()) if s.failed_within(60.0)]
+        return {"ok": not failing, "streams": len(hub.streams), "failing": failing, "pose_model": hub.pose_name}

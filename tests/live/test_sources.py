@@ -139,6 +139,33 @@ def test_a_pose_failure_restarts_that_stream_only(drink_jpegs, pose_model):
             s.stop()
 
 
+def test_a_failure_past_the_pose_stage_is_reported_and_the_stream_goes_on(drink_jpegs, pose_model):
+    from demo.sources import BrowserSource
+
+    published, errors = [], []
+    stream = Stream("a", BrowserSource(), pose_model,
+                    Wiring(lambda e, p: published.append(e), errors.append)).start()
+    try:
+        stream.source.submit(drink_jpegs[1], 1, None)
+        assert wait_for(lambda: "state" in published, 10)
+        recognise = stream._recognise
+
+        def explode(pose):  # a fault past the pose stage, as NaN times once made one
+            stream._recognise = recognise
+            raise FloatingPointError("simulated failure in recognition")
+
+        stream._recognise = explode
+        stream.source.submit(drink_jpegs[2], 2, None)
+        assert wait_for(lambda: errors, 10)
+        assert errors[0]["code"] == "stream_failed" and "restarted" in errors[0]["message"]
+        assert stream.failures == 1 and stream.failed_within(60.0) and stream.running
+        n = published.count("state")
+        stream.source.submit(drink_jpegs[3], 3, None)
+        assert wait_for(lambda: published.count("state") > n, 10)
+    finally:
+        stream.stop()
+
+
 def test_slow_motion_slows_a_recordings_clock_and_rate():
     from demo import config
     from demo.sources import ReplaySource
