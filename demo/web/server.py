@@ -19,6 +19,7 @@ from demo.live.hub import SERVER_STREAM, Hub, StreamSetup, bundled_recordings
 from demo.live.learnt import Learnt
 from demo.sources import Source
 from demo.web.handlers import Handlers
+from demo.web.malformed import guard_packets
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ def create_app(settings: config.Settings | None = None,
     # (a stream's state, a handler's status) cannot interleave the parts of a packet.
     socketio = SocketIO(app, async_mode="threading", max_http_buffer_size=config.MAX_HTTP_BUFFER,
                         serializer=config.SOCKETIO_SERIALIZER, message_queue=settings.message_queue)
+    guard_packets(socketio.server)
     app.wsgi_app = _no_delay(app.wsgi_app)
     recordings = settings.recordings if settings.recordings is not None else bundled_recordings()
     setup = StreamSetup(settings.pose_model, server_source, recordings,

@@ -7,10 +7,12 @@ memory stays bounded; and a viewer watching meanwhile keeps receiving states.
 
 from __future__ import annotations
 
+import logging
 import struct
 import threading
 import time
 
+import msgpack
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -104,12 +106,26 @@ def test_fuzzed_frames_each_get_an_error(fuzz_server, payloads):
                 | st.builds(lambda d: __import__("msgpack").dumps(d), junk), min_size=1, max_size=4))
 def test_packets_that_are_not_socketio_leave_the_connection_working(fuzz_server, raw):
     """Garbage below Socket.IO (random bytes, text, MessagePack that is no packet): the server
-    drops each one and the same connection still gets its answers."""
+    answers each one it cannot decode, and the same connection still gets its answers."""
     srv, viewer, fuzzer = fuzz_server
     for data in raw:
         fuzzer.sio.eio.send(data)  # an engine.io message, bypassing Socket.IO's encoder
+    settled(lambda: len(fuzzer.errors), quiet=0.3)  # each garbage message's answer is in
     expect_one_error_each(fuzzer, "control", [{"action": "nonsense"}])
     assert viewer.sio.connected
+
+
+def test_each_malformed_packet_is_answered_and_a_client_is_logged_once_a_minute(fuzz_server, caplog):
+    srv, viewer, fuzzer = fuzz_server
+    before = len(fuzzer.errors)
+    raw = [b"\x00", "not socket.io", msgpack.dumps({"no": "packet"}), b"\xc1"] * 5
+    with caplog.at_level(logging.WARNING, logger="demo.web.malformed"):
+        for data in raw:
+            fuzzer.sio.eio.send(data)
+        assert wait_for(lambda: len(fuzzer.errors) >= before + len(raw), 10), fuzzer.errors[before:]
+    assert all(e["code"] == "bad_message" for e in fuzzer.errors[before:])
+    lines = [r for r in caplog.records if r.name == "demo.web.malformed"]
+    assert len(lines) <= 1 and not [r for r in caplog.records if r.exc_info], caplog.text[:2000]
 
 
 def test_truncated_real_jpegs_each_get_an_error(fuzz_server, drink_jpegs):
