@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -29,7 +30,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     common.library(p)
     p.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1; 0.0.0.0 for the LAN, with TLS)")
-    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument("--port", type=port_number, default=8000, help="port to listen on (default 8000)")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--camera", type=int, metavar="N", help="use the server's camera N")
     src.add_argument("--video", type=Path, metavar="PATH", help="play a video file, looping")
@@ -51,6 +52,27 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "1 is faster but lets MediaPipe choose)")
     p.add_argument("--no-provision", action="store_true",
                    help="do not build or download a pose model on start")
+
+
+def port_number(text: str) -> int:
+    """A TCP port, 1-65535 (argparse refuses anything else with this message)."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port: use 1 to 65535")
+    return port
+
+
+def check_free(host: str, port: int) -> None:
+    """Refuse to start (before saying it runs) when the address is taken."""
+    try:
+        with socket.create_server((host, port), reuse_port=False):
+            pass
+    except OSError as e:
+        raise DemoError(f"Cannot listen on {host}:{port}: {e.strerror or e}.",
+                        "Another program (or another Mirror) uses it: stop it, or choose --port.") from e
 
 
 def server_source_factory(args: argparse.Namespace) -> Callable[[], Source] | None:
@@ -97,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
                                message_queue=args.message_queue, relay=args.relay, pose_model=model_path)
     if args.relay and not args.message_queue:
         raise DemoError("--relay needs --message-queue.", "Give the Redis URL the main server uses.")
+    check_free(args.host, args.port)
     app, socketio, hub = create_app(settings, server_source=source)
     scheme = "https" if tls else "http"
     print(f"Mirror is running: open {scheme}://{args.host}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)

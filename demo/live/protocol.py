@@ -43,6 +43,7 @@ MODEL_CONTROLS: dict[str, tuple[str, tuple[type, ...], Any]] = {
     "save": ("class", (dict,), None),                 # save the examples as a class: name, goal_directed...
 }
 CONTROL_ACTIONS = VIEW_CONTROLS + tuple(MODEL_CONTROLS)
+MAX_TEXT = 200  # characters in a control's text field (names, sources, tokens): none is longer
 
 
 @dataclass
@@ -92,7 +93,7 @@ def parse_control(payload: Any) -> ControlMessage:
     action = p.get("action")
     if action not in CONTROL_ACTIONS:
         raise BadMessageError(f"'control.action' must be one of {', '.join(CONTROL_ACTIONS)}, "
-                              f"not {action!r}.", "See docs/protocol.md.")
+                              f"not {action!r:.60}.", "See docs/protocol.md.")
     source = p.get("source")
     if source is not None and not isinstance(source, str):
         raise BadMessageError("'control.source' must be a string.", "")
@@ -107,6 +108,12 @@ def parse_control(payload: Any) -> ControlMessage:
                 or (bool not in kinds and isinstance(value, bool)):
             wanted = " or ".join("null" if k is type(None) else k.__name__ for k in kinds)
             raise BadMessageError(f"'control.{name}' must be {wanted} for '{action}'.", "See docs/protocol.md.")
+        if action == "speed" and not (isinstance(value, (int, float)) and 0 < value <= 1):  # NaN fails too
+            raise BadMessageError(f"'control.factor' must be above 0 and at most 1, not {str(value)[:40]}.",
+                                  "1 is real time, 0.5 half speed, 0.25 a quarter.")
+    for field, text in (("source", source), ("token", token), (MODEL_CONTROLS.get(action, ("",))[0], value)):
+        if isinstance(text, str) and len(text) > MAX_TEXT:
+            raise BadMessageError(f"'control.{field}' is {len(text)} characters; the limit is {MAX_TEXT}.", "")
     return ControlMessage(action, source, value, token)
 
 

@@ -79,11 +79,13 @@ def parse_manifest(path: Path, data) -> ActionClass:
         explanation=_check(path, data, Field("explanation", str, rule=lambda s: 0 < len(s) <= 200,
                                              hint="One sentence for visitors, at most 200 characters.")),
         goal_directed=_check(path, data, Field("goal_directed", bool, hint="true or false.")),
-        goal=_check(path, data, Field("goal", str, required=False)),
+        goal=_check(path, data, Field("goal", str, required=False, rule=lambda s: len(s) <= 80,
+                                      hint="A few words, at most 80 characters (\"the mouth\").")),
         colour=_check(path, data, Field("colour", str, rule=COLOUR_RE.match, hint="A colour like \"#0072b2\".")),
         kind=_check(path, data, Field("kind", str, required=False, rule=lambda k: k in KINDS,
                                       hint=f"One of {', '.join(KINDS)}.")) or "action",
-        attribution=_check(path, data, Field("attribution", str, required=False)),
+        attribution=_check(path, data, Field("attribution", str, required=False, rule=lambda s: len(s) <= 500,
+                                             hint="At most 500 characters: who made the examples, the licence.")),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -82,3 +83,13 @@ def test_run_serves_another_library_and_keeps_its_log_to_what_an_operator_needs(
 def test_run_refuses_a_library_that_is_not_there(tmp_path, pose_model):
     result = run("--library", str(tmp_path / "nope"), "--no-provision")
     assert result.returncode == 2 and "no such folder" in result.stderr and "fix:" in result.stderr
+
+
+def test_a_port_out_of_range_or_in_use_is_refused_before_it_says_it_runs(pose_model):
+    result = run("--port", "70000", "--no-provision")
+    assert result.returncode == 2 and "not a port" in result.stderr
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = run("--port", str(port), "--no-provision")
+    assert result.returncode == 2 and "Cannot listen" in result.stderr and "fix:" in result.stderr
+    assert "Mirror is running" not in result.stderr

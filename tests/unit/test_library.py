@@ -31,6 +31,7 @@ def write_class(root, manifest, name="wave-hello"):
     ({"goal_directed": "yes"}, "goal_directed"),
     ({"colour": "yellow"}, "colour"),
     ({"kind": "nap"}, "kind"),
+    ({"goal": "g" * 10_000}, "goal"),
     ({"explanation": 5}, "explanation"),
 ])
 def test_malformed_manifest_names_file_and_field(tmp_path, change, field):

@@ -93,6 +93,27 @@ def test_good_payloads():
         protocol.parse_control({"action": "explode"})
 
 
+@pytest.mark.parametrize("payload, words", [
+    ({"action": "speed", "factor": float("nan")}, "above 0"),
+    ({"action": "speed", "factor": -1}, "above 0"),
+    ({"action": "speed", "factor": 0}, "above 0"),
+    ({"action": "speed", "factor": 2}, "at most 1"),
+    ({"action": "act", "class": "x" * 10_000}, "limit is 200"),
+    ({"action": "watch", "source": "s" * 10_000}, "limit is 200"),
+    ({"action": "act", "class": "point", "token": "t" * 10_000}, "limit is 200"),
+])
+def test_controls_out_of_range_are_refused_not_clamped(payload, words):
+    with pytest.raises(BadMessageError, match=words) as err:
+        protocol.parse_control(payload)
+    assert len(err.value.message) < 300  # an error never echoes a huge value back
+
+
+def test_an_unknown_action_is_not_echoed_whole():
+    with pytest.raises(BadMessageError) as err:
+        protocol.parse_control({"action": "a" * 1_000_000})
+    assert len(err.value.message) < 400
+
+
 def test_latest_slot_keeps_only_the_newest():
     slot: LatestSlot[int] = LatestSlot()
     for i in range(5):
