@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import cv2
@@ -83,6 +84,16 @@ COVERING = """(selectors) => {
   return [...document.querySelectorAll(selectors)].filter((el) => el.checkVisibility())
     .filter((el) => over(el.getBoundingClientRect())).map((el) => el.id || el.className);
 }"""
+
+
+def sample(page, js: str, seconds: float, every_ms: int = 100) -> list:
+    """What `js` says on the page, every `every_ms`, for `seconds`."""
+    rows = []
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        rows.append(page.evaluate(js))
+        page.wait_for_timeout(every_ms)
+    return rows
 
 
 def shot(page, name: str) -> None:

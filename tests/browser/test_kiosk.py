@@ -15,7 +15,7 @@ import pytest
 from demo import config
 from demo.recognition.library import Library
 
-from chromium import COVERING, CUT_TEXT, close, open_page, shot, write_y4m
+from chromium import COVERING, CUT_TEXT, close, open_page, sample, shot, write_y4m
 from helpers import biisc, lan_address, read_frames
 
 pytestmark = pytest.mark.browser
@@ -124,10 +124,7 @@ def test_the_kiosk_names_no_class_below_its_sure_threshold(server_factory, tmp_p
     try:
         page.wait_for_function("window.mirror.mode === 'camera'", timeout=15000)
         names = {c["label"]: c["name"] for c in page.evaluate("window.mirror.hello.classes")}
-        end = time.monotonic() + 12
-        while time.monotonic() < end:
-            rows.append(page.evaluate(SEEN))
-            page.wait_for_timeout(100)
+        rows = sample(page, SEEN, 12)
     finally:
         close(pw, ctx)
     assert not console, console
@@ -312,10 +309,7 @@ def test_a_visitor_who_stands_still_is_shown_at_rest(server_factory, biisc_libra
     try:
         page.wait_for_function("window.mirror.mode === 'camera'", timeout=15000)
         english = page.evaluate("fetch('/static/i18n/en.json').then(r => r.json())")
-        end = time.monotonic() + 16
-        while time.monotonic() < end:
-            rows.append(page.evaluate(AT_REST))
-            page.wait_for_timeout(100)
+        rows = sample(page, AT_REST, 16)
     finally:
         close(pw, ctx)
     assert not console, console
