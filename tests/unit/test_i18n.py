@@ -51,3 +51,23 @@ def test_every_shipped_class_has_its_words():
         assert f"class.{c.name}.label" in en and f"class.{c.name}.label" in de
         assert en[f"class.{c.name}.label"] == c.label  # the library and the words agree
         assert en[f"class.{c.name}.explanation"] == c.explanation and f"class.{c.name}.explanation" in de
+
+
+# What visitors read (the kiosk's sentence, invitation, captions, region names): plain words.
+VISITOR_KEYS = re.compile(r"^(story|invite|action|agent|brain|raster|gauge|evidence|region|class)\.")
+JARGON = re.compile(r"\b(STS|premotor|parietal|prämotorisch|parietale?n?|brain cells|Nervenzellen|neurons?|"
+                    r"Neuronen)\b", re.IGNORECASE)
+
+
+def test_visitors_read_plain_words_with_the_regions_plain_name_first():
+    for lang in ("en", "de"):
+        words = strings(lang)
+        for key, text in words.items():
+            if not VISITOR_KEYS.match(key):
+                continue
+            if key.startswith("region.") and not key.endswith(".short"):
+                # The long name: plain words first, the anatomy after, in brackets.
+                plain = text.split("(")[0]
+                assert "(" in text and not JARGON.search(plain), (lang, key, text)
+            else:
+                assert not JARGON.search(text), (lang, key, text)
