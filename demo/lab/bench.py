@@ -38,6 +38,7 @@ from demo.mirror.population import Action, actions_of, build
 from demo.mirror.session import MirrorSystem
 from demo.pose import bundles as pose_models
 from demo.pose.estimator import PoseEstimator
+from demo.pose.pool import Estimators
 from demo.recognition import online, training
 from demo.recognition.library import ActionClass, Library
 from demo.recognition.training import fit
@@ -69,7 +70,7 @@ def bench_pipeline(model: Path, jpegs: list[bytes]) -> dict:
 
     actions = fit(Library())  # the whole pipeline, action recognition included
     source = BrowserSource()
-    stream = Stream("bench", source, model, Wiring(publish, lambda e: None, lambda: actions)).start()
+    stream = Stream("bench", source, Estimators(model), Wiring(publish, lambda e: None, lambda: actions)).start()
     source.submit(jpegs[0], 0, None)  # warm-up
     done.wait(30)
     stream.timings.clear()

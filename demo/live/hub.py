@@ -20,6 +20,7 @@ from demo.errors import BadMessageError, BusyError
 from demo.live import protocol
 from demo.live.learnt import Learnt
 from demo.live.stream import Stream, Wiring
+from demo.pose.pool import Estimators
 from demo.recording import SUFFIX
 from demo.sources import BrowserSource, ReplaySource, Source
 
@@ -68,6 +69,8 @@ class Hub:
         self.viewers: dict[str, set[str]] = defaultdict(set)
         self.lock = threading.RLock()
         self.pinned: set[str] = set()  # streams run for viewers on other servers, without local ones
+        # Pose estimators for every stream, reused: one per camera at once, the shared streams, a spare.
+        self.estimators = Estimators(setup.model_path, setup.max_people, keep=setup.max_streams + 2)
 
     @property
     def pose_name(self) -> str:
@@ -102,7 +105,7 @@ class Hub:
     def _start(self, stream_id: str, source: Source, report_to: str) -> Stream:
         wiring = Wiring(self._publisher(stream_id), self._reporter(report_to),
                         action_model=lambda: self.learnt.action_model, mirror=self.learnt.mirror_factory)
-        stream = Stream(stream_id, source, self.setup.model_path, wiring, self.setup.max_people).start()
+        stream = Stream(stream_id, source, self.estimators, wiring).start()
         self.streams[stream_id] = stream
         return stream
 
@@ -213,3 +216,4 @@ class Hub:
             stream.stop(wait=False)
         for stream in streams:
             stream.join()
+        self.estimators.close()

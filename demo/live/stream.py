@@ -17,7 +17,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from demo import config
 from demo.errors import BadFrameError, DemoError
@@ -27,6 +26,7 @@ from demo.live.kiosk import Kiosk
 from demo.mirror import wire
 from demo.mirror.session import MirrorSystem
 from demo.pose.estimator import PoseEstimator
+from demo.pose.pool import Estimators
 from demo.recognition.online import Recogniser
 from demo.recognition.training import ActionModel
 from demo.sources import jpeg
@@ -73,12 +73,10 @@ class RateMeter:
 class Stream:
     """Runs source -> pose -> state for one source until stopped."""
 
-    def __init__(self, stream_id: str, source: Source, model_path: Path | None, wiring: Wiring,
-                 max_people: int = config.MAX_POSES) -> None:
+    def __init__(self, stream_id: str, source: Source, estimators: Estimators, wiring: Wiring) -> None:
         self.id = stream_id
         self.source = source
-        self.model_path = model_path
-        self.max_people = max_people
+        self.estimators = estimators  # borrowed on the first frame to pose, given back on stop
         self.action_model = wiring.action_model
         self._recogniser: Recogniser | None = None
         # The mirror units of this stream: made from the action model, re-laid when it changes.
@@ -137,15 +135,15 @@ class Stream:
         if frame.pose is not None:
             return frame.pose
         if self._estimator is None:
-            if self.model_path is None:
+            if self.estimators.model_path is None:
                 raise DemoError("This stream has no pose model.", "Run `python -m demo pose-models`.")
-            self._estimator = PoseEstimator(self.model_path, self.max_people)
+            self._estimator = self.estimators.borrow()
         return self._estimator.detect(frame.image, frame.t)
 
     def _restart_estimator(self) -> None:
         if self._estimator is not None:
             try:
-                self._estimator.close()
+                self.estimators.discard(self._estimator)
             except Exception:  # a broken landmarker may fail to close too
                 log.exception("closing a failed pose estimator")
         self._estimator = None
@@ -168,7 +166,8 @@ class Stream:
                     self._after_failure(e, frame.frame_id)
         finally:
             if self._estimator is not None:
-                self._estimator.close()
+                self.estimators.give_back(self._estimator)  # the next stream reuses it
+                self._estimator = None
 
     def _after_failure(self, err: Exception, frame_id: int | None) -> None:
         """A frame failed past the pose stage: say so to the viewers, forget the recogniser's

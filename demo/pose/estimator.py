@@ -53,11 +53,21 @@ class PoseEstimator:
             ) from e
         self.selector = PersonSelector()
         self._last_ms = -1
+        self._offset_ms: int | None = 0  # added to a stream's clock; None: set on the next frame
+
+    def start_afresh(self) -> None:
+        """For another stream: a new person to choose, and its clock placed a second after this
+        one's last frame (MediaPipe's tracking reads the gap as a new scene)."""
+        self.selector = PersonSelector()
+        self._offset_ms = None
 
     def _timestamp_ms(self, t: float) -> int:
         # VIDEO mode rejects equal or decreasing timestamps, which happen when a
         # video loops or two frames share a millisecond: nudge forward instead.
-        ms = max(int(round(t * 1000.0)), self._last_ms + 1)
+        ms = int(round(t * 1000.0))
+        if self._offset_ms is None:
+            self._offset_ms = self._last_ms + 1000 - ms
+        ms = max(ms + self._offset_ms, self._last_ms + 1)
         self._last_ms = ms
         return ms
 

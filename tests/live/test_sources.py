@@ -10,6 +10,7 @@ import pytest
 
 from demo.errors import SourceError
 from demo.live.stream import Stream, Wiring
+from demo.pose.pool import Estimators
 from demo.sources import CameraSource, VideoSource
 
 from helpers import wait_for
@@ -64,7 +65,7 @@ def test_unplugged_camera_shows_status_and_recovers_within_2_seconds(drink_clip,
     def publish(event, payload):
         (states if event == "state" else statuses).append(payload)
 
-    stream = Stream("cam", source, pose_model, Wiring(publish, lambda e: None)).start()
+    stream = Stream("cam", source, Estimators(pose_model), Wiring(publish, lambda e: None)).start()
     try:
         assert wait_for(lambda: len(states) >= 3, 15)
         cam.plugged.clear()
@@ -112,7 +113,7 @@ def test_a_pose_failure_restarts_that_stream_only(drink_jpegs, pose_model):
     from demo.sources import BrowserSource
 
     published, errors = [], []
-    streams = [Stream(name, BrowserSource(), pose_model,
+    streams = [Stream(name, BrowserSource(), Estimators(pose_model),
                       Wiring(lambda e, p, n=name: published.append((n, e)), errors.append)).start()
                for name in ("a", "b")]
     try:
@@ -143,7 +144,7 @@ def test_a_failure_past_the_pose_stage_is_reported_and_the_stream_goes_on(drink_
     from demo.sources import BrowserSource
 
     published, errors = [], []
-    stream = Stream("a", BrowserSource(), pose_model,
+    stream = Stream("a", BrowserSource(), Estimators(pose_model),
                     Wiring(lambda e, p: published.append(e), errors.append)).start()
     try:
         stream.source.submit(drink_jpegs[1], 1, None)
@@ -164,6 +165,27 @@ def test_a_failure_past_the_pose_stage_is_reported_and_the_stream_goes_on(drink_
         assert wait_for(lambda: published.count("state") > n, 10)
     finally:
         stream.stop()
+
+
+def test_streams_that_come_and_go_reuse_their_pose_estimators(drink_jpegs, pose_model):
+    """Twenty visitors' cameras, one after another, each one frame: one landmarker serves
+    them all (made and closed each time, memory was not given back), and each finds the
+    person from its own first frame on."""
+    from demo.sources import BrowserSource
+
+    estimators = Estimators(pose_model, keep=2)
+    found = []
+    for k in range(20):
+        states = []
+        stream = Stream(f"cam{k}", BrowserSource(), estimators,
+                        Wiring(lambda e, p, states=states: states.append(p) if e == "state" else None,
+                               lambda e: None)).start()
+        stream.source.submit(drink_jpegs[5 + k % 3], 1, None)
+        assert wait_for(lambda states=states: states, 15)
+        found.append(states[0]["person"] is not None)
+        stream.stop()
+    estimators.close()
+    assert estimators.made == 1 and all(found), (estimators.made, found)
 
 
 def test_slow_motion_slows_a_recordings_clock_and_rate():
