@@ -5,7 +5,9 @@ client (JPEG frames, one in flight, round trips timed) and the server's own
 video source with a viewer watching it. Every `every` seconds it prints the
 process's resident memory, the round-trip median and p95 of the period, the
 frames each path delivered and any errors; at the end, the growth of memory
-after warm-up and how p95 moved. It prints; the README keeps the figures.
+after warm-up and how p95 moved. `run_visits` instead opens and closes visitors' cameras
+(connect, one frame, leave) and prints how memory follows. It prints; the README keeps the
+figures.
 """
 
 from __future__ import annotations
@@ -69,6 +71,34 @@ def run_soak(minutes: float, model: Path, clip: Path | None = None, every: float
         viewer.close()
         hub.stop_all()
     return summarise(rows, log)
+
+
+VISITS_WARM_UP = 10  # cameras opened before memory is counted (the first landmarkers are made then)
+
+
+def run_visits(cycles: int, model: Path, clip: Path | None = None, log=print) -> dict:
+    """`cycles` visitors, one after another: connect, send one frame, get its state, leave."""
+    frames = load_frames(Path(clip or DEFAULT_CLIP), 10)
+    jpegs = [jpeg.encode(f, 80) for f in frames]
+    app, _, hub = create_app(Settings(pose_model=model, recordings={}))
+    rss = {}
+    failed = 0
+    with ServerThread(app) as srv:
+        log(f"visits: {cycles} cameras, each connecting, sending one frame, leaving; model {model.name}")
+        for k in range(cycles):
+            camera = CameraClient(srv.url)
+            failed += not camera.round_trip(1, jpegs[k % len(jpegs)], timeout=10)
+            camera.close()
+            if k + 1 in (VISITS_WARM_UP, cycles) or (k + 1) % max(1, cycles // 10) == 0:
+                rss[k + 1] = rss_mb()
+                log(f"  after {k + 1:5d} visits: RSS {rss[k + 1]:.0f} MB")
+        hub.stop_all()
+    base = rss.get(VISITS_WARM_UP, next(iter(rss.values())))
+    out = {"cycles": cycles, "rss_after_warm_up": base, "rss_end": rss[cycles],
+           "rss_growth_mb": rss[cycles] - base, "failed": failed}
+    log(f"memory after {VISITS_WARM_UP} visits {base:.0f} MB -> {rss[cycles]:.0f} MB after {cycles} "
+        f"({out['rss_growth_mb']:+.0f} MB); visits without an answer: {failed}")
+    return out
 
 
 def summarise(rows: list[dict], log=print) -> dict:
