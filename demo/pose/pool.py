@@ -19,12 +19,16 @@ from demo.pose.estimator import PoseEstimator
 class Estimators:
     """`borrow()` an estimator, `give_back(e)` when done, `discard(e)` when it failed."""
 
-    def __init__(self, model_path: Path | None, max_people: int = config.MAX_POSES, keep: int = 4) -> None:
+    def __init__(self, model_path: Path | None, max_people: int = config.MAX_POSES, keep: int = 0) -> None:
         self.model_path = model_path
         self.max_people = max_people
-        self.keep = keep               # idle estimators kept; more are closed
+        # Idle estimators kept; more are closed when given back. Whoever keeps any must close()
+        # the pool: a landmarker left to the garbage collector closes itself from whatever
+        # thread collects it, and MediaPipe can deadlock there (seen in the test suite).
+        self.keep = keep
         self.made = 0                  # estimators made so far (read by tests and soak)
         self._idle: list[PoseEstimator] = []
+        self._closed = False
         self._lock = threading.Lock()
 
     def borrow(self) -> PoseEstimator:
@@ -37,7 +41,7 @@ class Estimators:
     def give_back(self, estimator: PoseEstimator) -> None:
         estimator.start_afresh()
         with self._lock:
-            if len(self._idle) < self.keep:
+            if not self._closed and len(self._idle) < self.keep:
                 self._idle.append(estimator)
                 return
         estimator.close()
@@ -47,7 +51,7 @@ class Estimators:
         estimator.close()
 
     def close(self) -> None:
-        with self._lock:
-            idle, self._idle = self._idle, []
+        with self._lock:  # estimators given back from now on are closed at once
+            idle, self._idle, self._closed = self._idle, [], True
         for e in idle:
             e.close()
