@@ -55,16 +55,17 @@ def lan_address() -> str | None:
     return None if address.startswith("127.") else address
 
 
-def start_demo(port: int, *args: str, scheme: str = "http", log: Path | None = None):
-    """`python -m demo` in a subprocess, as a user starts it; returns once it answers.
-    `log`: a file for its standard error (the operator's log), else discarded."""
+def start_demo(port: int, *args: str, scheme: str = "http", log: Path | None = None,
+               probe_host: str = "127.0.0.1"):
+    """`python -m demo` in a subprocess, as a user starts it; returns once it answers at
+    `probe_host`. `log`: a file for its standard error (the operator's log), else discarded."""
     import subprocess
     import sys
 
     err = open(log, "wb") if log is not None else subprocess.DEVNULL  # noqa: SIM115 (the child holds it)
     proc = subprocess.Popen([sys.executable, "-m", "demo", "--port", str(port), "--no-provision", *args],
                             cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=err)
-    if wait_until_up(f"{scheme}://127.0.0.1:{port}", 30, alive=lambda: proc.poll() is None):
+    if wait_until_up(f"{scheme}://{probe_host}:{port}", 30, alive=lambda: proc.poll() is None):
         return proc
     if proc.poll() is not None:
         raise AssertionError(f"the demo server exited with {proc.returncode}")

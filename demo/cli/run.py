@@ -68,7 +68,8 @@ def port_number(text: str) -> int:
 def check_free(host: str, port: int) -> None:
     """Refuse to start (before saying it runs) when the address is taken."""
     try:
-        with socket.create_server((host, port), reuse_port=False):
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]  # ::1 is IPv6
+        with socket.create_server((host, port), family=family):
             pass
     except OSError as e:
         raise DemoError(f"Cannot listen on {host}:{port}: {e.strerror or e}.",

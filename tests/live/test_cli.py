@@ -93,3 +93,8 @@ def test_a_port_out_of_range_or_in_use_is_refused_before_it_says_it_runs(pose_mo
         result = run("--port", str(port), "--no-provision")
     assert result.returncode == 2 and "Cannot listen" in result.stderr and "fix:" in result.stderr
     assert "Mirror is running" not in result.stderr
+    # An IPv6 loopback is an address like any other (it was refused as "family not supported").
+    port = free_port()
+    proc = start_demo(port, "--host", "::1", probe_host="[::1]")
+    proc.kill()
+    proc.wait()
