@@ -151,9 +151,8 @@ class Hub:
             if stream is None:
                 # A camera stream that was stopped holds its slot until its worker has ended
                 # (a frame still decoding costs the same CPU as a live one).
-                self.retired = [s for s in self.retired if s.finishing]
-                cameras = sum(1 for s in self.streams if s.startswith(CAMERA_PREFIX)) + sum(
-                    1 for s in self.retired if s.id.startswith(CAMERA_PREFIX))
+                cameras = sum(1 for s in [*self.streams, *(r.id for r in self._finishing())]
+                              if s.startswith(CAMERA_PREFIX))
                 if cameras >= self.setup.max_streams:
                     raise BusyError(f"The demo is busy: it follows {cameras} cameras already, its limit here.",
                                     "Watch instead (/view shows the demo without a camera), or try again soon.")
@@ -198,7 +197,12 @@ class Hub:
                 self.viewers.pop(stream_id, None)
                 if stream is not None:
                     stream.stop(wait=False)
-                    self.retired = [s for s in self.retired if s.finishing] + [stream]
+                    self.retired = [*self._finishing(), stream]
+
+    def _finishing(self) -> list[Stream]:
+        """The stopped streams whose workers still run (the others are forgotten here)."""
+        self.retired = [s for s in self.retired if s.finishing]
+        return self.retired
 
     def leave(self, sid: str) -> None:
         with self.lock:

@@ -100,7 +100,7 @@ def parse_control(payload: Any) -> ControlMessage:
     token = p.get("token")
     if token is not None and not isinstance(token, str):
         raise BadMessageError("'control.token' must be a string.", "Pass the token given with --token.")
-    value = None
+    value, name = None, None
     if action in MODEL_CONTROLS:
         name, kinds, default = MODEL_CONTROLS[action]
         value = p.get(name, default)
@@ -111,9 +111,10 @@ def parse_control(payload: Any) -> ControlMessage:
         if action == "speed" and not (isinstance(value, (int, float)) and 0 < value <= 1):  # NaN fails too
             raise BadMessageError(f"'control.factor' must be above 0 and at most 1, not {str(value)[:40]}.",
                                   "1 is real time, 0.5 half speed, 0.25 a quarter.")
-    for field, text in (("source", source), ("token", token), (MODEL_CONTROLS.get(action, ("",))[0], value)):
+    for field, text in (("source", source), ("token", token), (name, value)):
         if isinstance(text, str) and len(text) > MAX_TEXT:
-            raise BadMessageError(f"'control.{field}' is {len(text)} characters; the limit is {MAX_TEXT}.", "")
+            raise BadMessageError(f"'control.{field}' is {len(text)} characters; the limit is {MAX_TEXT}.",
+                                  "Send the class, source or token name itself (docs/protocol.md).")
     return ControlMessage(action, source, value, token)
 
 
