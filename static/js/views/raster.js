@@ -3,7 +3,7 @@
 // (its `units` field: rates, 1 byte per unit; then spikes: uint16 units, then uint8 times).
 // Drawn on every animation frame, so it scrolls smoothly whatever the message rate.
 
-import { regionWords } from "../lib/i18n.js";
+import { regionWords, language } from "../lib/i18n.js";
 
 export const REGION_COLOURS = ["#56b4e9", "#e69f00", "#009e73", "#cc79a7", "#f0e442"]; // Okabe-Ito
 const WINDOW = 4.0;        // seconds shown
@@ -92,6 +92,20 @@ export class RasterView {
     this.clock = { t: m.t, at: performance.now() };
   }
 
+  // The regions' words and the label column's width: measured again only when the layout,
+  // the language or the size changes, not on every animation frame.
+  labels(size, dpr) {
+    const key = `${language}|${size}|${dpr}`;
+    if (this.labelCache?.key !== key || this.labelCache.layout !== this.layout) {
+      this.ctx.font = `600 ${size}px system-ui, sans-serif`;
+      const words = this.layout.regions.map((r) => regionWords(r));
+      const labelW = Math.max(...words.map((w) => this.ctx.measureText(w.plain).width), 60 * dpr) + 10 * dpr;
+      this.labelCache = { key, layout: this.layout, words, labelW };
+      this.labelW = labelW;
+    }
+    return this.labelCache;
+  }
+
   resize() {
     const dpr = window.devicePixelRatio || 1;
     const w = Math.round(this.canvas.clientWidth * dpr), h = Math.round(this.canvas.clientHeight * dpr);
@@ -109,11 +123,8 @@ export class RasterView {
     const now = this.clock.t + ahead;
     // Each region's plain name first, in its colour; its abbreviation and mean rate below, in grey.
     const size = Math.round(Math.max(13, Math.min(18, H / dpr / 16)) * dpr);
-    ctx.font = `600 ${size}px system-ui, sans-serif`;
     ctx.textBaseline = "middle";
-    const words = this.layout.regions.map((r) => regionWords(r));
-    const labelW = Math.max(...words.map((w) => ctx.measureText(w.plain).width), 60 * dpr) + 10 * dpr;
-    this.labelW = labelW;
+    const { words, labelW } = this.labels(size, dpr);
     const left = labelW, width = W - labelW - 4 * dpr;
     const rowH = (H - GAP * dpr) / this.totalRows;
     const x = (t) => left + ((t - (now - WINDOW)) / WINDOW) * width;

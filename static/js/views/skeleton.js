@@ -52,7 +52,7 @@ export class SkeletonView {
       ctx.strokeRect(fit.x, fit.y, fit.w, fit.h);
     }
     if (landmarks) { this.drawSkeleton(landmarks, fit); this.drawn++; }
-    this.shown = { fit, mirrored: !!mirrored, box: box || (landmarks ? extent(landmarks) : null) };
+    this.shown = { fit, mirrored: !!mirrored, box, landmarks };  // personRect() reads it, when asked
     // With several people in view, show whom the demo follows.
     if (others?.length && box) {
       for (const b of others) this.drawBox(b, fit, "#9aa3b2", [6, 6]);
@@ -64,8 +64,9 @@ export class SkeletonView {
   // Where the followed person was last drawn, in page (CSS) pixels: { left, top, right, bottom }, or null.
   personRect() {
     const shown = this.shown;
-    if (!shown?.box) return null;
-    const { fit, box } = shown, r = this.canvas.getBoundingClientRect();
+    const box = shown?.box || (shown?.landmarks ? extent(shown.landmarks) : null);
+    if (!box) return null;
+    const fit = shown.fit, r = this.canvas.getBoundingClientRect();
     const sx = r.width / this.canvas.width, sy = r.height / this.canvas.height;
     let x0 = fit.x + box[0] * fit.w, x1 = fit.x + box[2] * fit.w;
     if (shown.mirrored) [x0, x1] = [this.canvas.width - x1, this.canvas.width - x0];
