@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 
 from demo import config
+from demo.lab.chromium import write_y4m
 from demo.recognition.library import Library
 
-from chromium import COVERING, CUT_TEXT, close, open_page, sample, shot, write_y4m
+from chromium import COVERING, CUT_TEXT, close, open_page, sample, shot
 from helpers import biisc, lan_address, read_frames
 
 pytestmark = pytest.mark.browser

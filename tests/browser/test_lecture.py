@@ -10,7 +10,9 @@ import time
 
 import pytest
 
-from chromium import COVERING, CUT_TEXT, close, open_page, shot, write_y4m
+from demo.lab.chromium import write_y4m
+
+from chromium import COVERING, CUT_TEXT, close, open_page, shot
 from helpers import biisc, read_frames
 
 pytestmark = pytest.mark.browser

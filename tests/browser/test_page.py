@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from chromium import ARGS, CHROMIUM, close, open_page, write_y4m
+from demo.lab.chromium import ARGS, CHROMIUM, write_y4m
+
+from chromium import close, open_page
 from helpers import ARTIFACTS, free_port, read_frames, start_demo
 
 pytestmark = pytest.mark.browser
