@@ -15,6 +15,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -23,11 +24,13 @@ from pathlib import Path
 import numpy as np
 
 from demo import config
-from demo.errors import SourceError
+from demo.errors import DemoError, SourceError
 from demo.lab import viewer_swarm
+from demo.lab.chromium import write_y4m
 from demo.lab.clients import CameraClient
 from demo.lab.measure import DEFAULT_CLIP, SIZE, load_frames, pct, rss_mb
 from demo.lab.net import free_port, wait_until_up
+from demo.lab.page_rate import describe, measure_pages
 from demo.live.kiosk import Kiosk
 from demo.live.stream import Stream, Wiring
 from demo.mirror import params as mparams
@@ -38,6 +41,7 @@ from demo.mirror.population import Action, actions_of, build
 from demo.mirror.session import MirrorSystem
 from demo.pose import bundles as pose_models
 from demo.pose.estimator import PoseEstimator
+from demo.pose.extract import video_frames
 from demo.pose.pool import Estimators
 from demo.recognition import online, training
 from demo.recognition.library import ActionClass, Library
@@ -187,6 +191,9 @@ def run_bench(args: argparse.Namespace) -> int:
     clip = args.video or DEFAULT_CLIP
     if not Path(clip).is_file():
         raise SourceError(f"No clip to measure on ({clip}).", "Pass one with --video PATH.")
+    if args.only == "page":
+        bench_pages(model, Path(clip))
+        return 0
     n = args.frames
     frames = load_frames(Path(clip), n)
     jpegs = [jpeg.encode(f, 80) for f in frames]
@@ -216,7 +223,24 @@ def run_bench(args: argparse.Namespace) -> int:
     print_mirror(bench_mirror())
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS          {rss:6.0f} MB")
+    try:
+        bench_pages(model, Path(clip))
+    except DemoError as err:  # the pages need the development requirements; the rest does not
+        print(f"pages: not measured. {err}")
     return 0
+
+
+CAMERA_FPS = 30
+
+
+def bench_pages(model: Path, clip: Path) -> None:
+    """The kiosk and lecture pages at 1920x1080, the fake camera playing `clip`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        fps, frames = video_frames(clip)
+        repeat = max(1, round(CAMERA_FPS / fps))  # each frame held so the camera runs at 30 fps
+        camera = write_y4m([img for _, img in frames], Path(tmp) / "camera.y4m", SIZE, CAMERA_FPS, repeat)
+        for rate in measure_pages(camera, model):
+            print(describe(rate))
 
 
 def print_mirror(m: dict) -> None:

@@ -72,7 +72,9 @@ def edges(root: Path = PACKAGE_ROOT) -> list[Edge]:
     for path in sorted(root.rglob("*.py")):
         module = module_name(path)
         tree = ast.parse(path.read_text(), str(path))
+        # A top-level `try: import x / except ImportError` is still at the top (an optional package).
         top_level = {id(n) for n in tree.body}
+        top_level |= {id(n) for t in tree.body if isinstance(t, ast.Try) for n in t.body}
         for node in ast.walk(tree):
             top = id(node) in top_level or _in_type_checking(tree, node)
             if isinstance(node, ast.Import):

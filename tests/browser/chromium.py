@@ -13,28 +13,25 @@ from pathlib import Path
 
 import pytest
 
-from demo.lab.chromium import ARGS, CHROMIUM
+from demo.lab.chromium import CHROMIUM, start
+from demo.lab.chromium import stop as close  # noqa: F401 (the tests' name)
 
 from helpers import ARTIFACTS
+
+
+def need_chromium() -> None:
+    """Skip without Debian's chromium; fail instead when MIRROR_REQUIRE_BROWSER is set (CI)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("MIRROR_REQUIRE_BROWSER"):
+            pytest.fail("chromium is missing: apt-get install chromium")
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
 
 
 def open_page(tmp_path, url: str, camera: Path | None, viewport=(1280, 720), csp: bool = False):
     """Chromium on `url`; `csp`: keep the page's Content-Security-Policy (Playwright's
     wait_for_function needs it bypassed, so such tests poll with evaluate instead)."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("MIRROR_REQUIRE_BROWSER"):
-            pytest.fail("chromium is missing: apt-get install chromium")
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    args = list(ARGS)
-    if camera is not None:
-        args += ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                 f"--use-file-for-fake-video-capture={camera}"]
-    pw = sync_playwright().start()
-    ctx = pw.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=CHROMIUM, headless=True, args=args,
-        viewport={"width": viewport[0], "height": viewport[1]}, bypass_csp=not csp)
+    need_chromium()
+    pw, ctx = start(tmp_path / "profile", camera, viewport, bypass_csp=not csp)
     page = ctx.new_page()
     console: list[str] = []
     page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type == "error" else None)
@@ -76,8 +73,3 @@ def shot(page, name: str) -> None:
     """A screenshot of the page into test-artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / name))
-
-
-def close(pw, ctx):
-    ctx.close()
-    pw.stop()

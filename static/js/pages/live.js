@@ -40,6 +40,9 @@ export async function startLivePage(mode) {
     source: null,            // the stream's last status: its kind and name
     errors: [],
     statesReceived: 0,
+    firstStateAt: null,      // ms after navigation start (the benchmark reads these three)
+    framesDrawn: 0,
+    drawMs: 0,               // time spent drawing, summed over framesDrawn
     frozen: false,           // the lecture's freeze
     view, raster, brain, sound,
     get agent() { return agent.agent; },   // the model's own figure while it acts
@@ -127,6 +130,7 @@ export async function startLivePage(mode) {
     },
     async state(s) {
       page.statesReceived++;
+      page.firstStateAt ??= performance.now();
       if (sender && s.client_ts != null) {
         sender.ack(s.frame_id);
         page.latency = performance.now() - s.client_ts;
@@ -187,6 +191,7 @@ export async function startLivePage(mode) {
   });
   sound.render();
   everyFrame(() => {
+    const start = performance.now();
     if (page.mode === "camera") { page.picW = video.videoWidth; page.picH = video.videoHeight; }
     view.draw({
       picture: page.picture, picW: page.picW, picH: page.picH,
@@ -196,5 +201,7 @@ export async function startLivePage(mode) {
     raster.draw();
     brain.draw();
     agent.draw();
+    page.framesDrawn++;
+    page.drawMs += performance.now() - start;
   });
 }
