@@ -126,22 +126,47 @@ def see_and_do(session: MirrorSystem, clips: dict[str, list[list]], act: Iterabl
     return run.trace
 
 
-def train(session: MirrorSystem, mode: str, clips: dict[str, list[list]], rounds: int = 1) -> Trace:
-    """Imitation or counter-mirror training: the agent answers every seen clip, learning on."""
-    session.train(mode)
+def _learning(session: MirrorSystem, clips: dict[str, list[list]], rounds: int, after_each) -> Trace:
+    """Every clip watched `rounds` times with learning on; `after_each(run, action)` follows each."""
     session.set_learning(True)
     run = Runner(session)
     for _ in range(rounds):
         for action, trials in clips.items():
             for frames in trials:
                 run.watch(frames, action)
-                run.rest()  # the agent answers when the movement ends
-                while session.agent.busy:
-                    run.rest(0.5)
-    session.train("off")
+                after_each(run, action)
     session.set_learning(False)
     run.rest(0.1)
     return run.trace
+
+
+def train(session: MirrorSystem, mode: str, clips: dict[str, list[list]], rounds: int = 1) -> Trace:
+    """Imitation or counter-mirror training: the agent answers every seen clip, learning on."""
+    def answered(run: Runner, action: str) -> None:
+        run.rest()  # the agent answers when the movement ends
+        while session.agent.busy:
+            run.rest(0.5)
+
+    session.train(mode)
+    trace = _learning(session, clips, rounds, answered)
+    session.train("off")
+    return trace
+
+
+def pairing(session: MirrorSystem, clips: dict[str, list[list]], pair: tuple[str, str], rounds: int = 1,
+            contingent: bool = True) -> Trace:
+    """Cook et al. (2010): every clip is watched; `pair` is (seen, done): the done action follows each
+    sight of the seen one and, when not `contingent`, every other sight too: the same seen-then-done
+    pairings, but doing is then no more likely after that sight than after anything else. The
+    pairing is the experimenter's, not the recogniser's label."""
+    seen, done = pair
+
+    def paired(run: Runner, action: str) -> None:
+        if action == seen or not contingent:
+            run.act(done)
+        run.rest()
+
+    return _learning(session, clips, rounds, paired)
 
 
 def observation_tuning(session: MirrorSystem, clips: dict[str, list[list]]) -> np.ndarray:

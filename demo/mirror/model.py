@@ -10,10 +10,8 @@ with e the agent's motor command, x the recogniser's evidence, G_i the goal
 gate (goal-gated units only), n_i Ornstein-Uhlenbeck noise. The update is
 the exact solution over dt, so any frame rate (and a dropped frame) gives
 the same trajectory. Spikes are Poisson draws from the rates. When learning
-is on and doing follows or accompanies seeing, the plastic observation
-weights grow by Hebb's rule, dW_i = eta y_i xbar dt (y_i: the rate above rest,
-xbar: a trace of what was seen), then are scaled back to a fixed norm
-(multiplicative normalisation, of which Oja's rule is the first-order form).
+is on, the plastic units' seen weights follow the contingency between seeing
+an action and doing the unit's own (demo/mirror/learning.py).
 Deterministic under its seed. It must not know about recognisers, agents or
 sockets: inputs arrive as demo.mirror.inputs records.
 """
@@ -27,10 +25,8 @@ import numpy as np
 from scipy.special import expit
 
 from demo.mirror.inputs import Execution, Observation
+from demo.mirror.learning import Associations
 from demo.mirror.population import Population
-
-MIN_EVIDENCE_FOR_LEARNING = 0.05  # seeing counts as seeing an action when some class has this much belief
-MIN_COMMAND_FOR_LEARNING = 0.1
 
 
 @dataclass
@@ -64,7 +60,8 @@ class MirrorUnits:
         d = p.params.dynamics
         self.rest = d.r_max * expit(-p.gain * p.threshold)  # each unit's rate with no input
         self._plastic = np.flatnonzero(p.plastic)
-        self._budget = np.linalg.norm(p.observe[self._plastic], axis=1)  # a trained unit's weight norm
+        budget = np.linalg.norm(p.observe[self._plastic], axis=1)  # a trained unit's weight norm
+        self.associations = Associations(p.params.learning, budget)
         self._gated = p.gated.astype(float)[:, None]
         # Every input, seen and done, goes through one matrix-vector product per step:
         # [gated seen | ungated seen | motor | motion] @ [gate*x | x | e | moving].
@@ -91,6 +88,7 @@ class MirrorUnits:
         self.weights = self.pop.observe.copy() if weights == "default" else self.untrained_weights()
         self.weights_from = weights   # what the page says is loaded: "default" (shipped) or "untrained"
         self.weights_changed = False  # learning has changed them since
+        self.associations.start(self.weights[self._plastic])
         self._inputs_changed()
         self.rates = self.rest.copy()
         self.noise = np.zeros(self.pop.size)
@@ -114,6 +112,7 @@ class MirrorUnits:
                 self.rates[i] = old_r[old_index[key]]
                 for j, oj in cols:
                     self.weights[i, j] = old_w[old_index[key], oj]
+        self.associations.start(self.weights[self._plastic])  # what was learnt is where learning goes on from
         self._inputs_changed()
 
     # --- dynamics -------------------------------------------------------------
@@ -176,23 +175,18 @@ class MirrorUnits:
         return np.searchsorted(cum, draws[:count] * cum[-1], side="right"), draws[count:]
 
     def _learn(self, dt: float, obs: Observation, exe: Execution) -> bool:
-        """Normalised Hebbian learning on the plastic units while seeing and doing pair up."""
+        """The plastic units' seen weights follow experience while learning is on (demo/mirror/learning.py)."""
         # What was seen lingers (a visual trace): seeing then doing, as in imitation, still pairs up.
         if dt > 0:
             keep = math.exp(-dt / self.pop.params.learning.trace)
             self.seen_trace *= keep
             self.seen_trace += (1.0 - keep) * obs.evidence
-        if not (self.learning and dt > 0 and exe.active >= MIN_COMMAND_FOR_LEARNING
-                and self.seen_trace.max(initial=0.0) >= MIN_EVIDENCE_FOR_LEARNING):
+        if not (self.learning and dt > 0):
             return False
         idx = self._plastic
-        # Postsynaptic activity above rest: a unit idling at its spontaneous rate learns nothing.
-        y = np.clip((self.rates[idx] - self.rest[idx]) / self.pop.params.dynamics.r_max, 0.0, 1.0)[:, None]
-        w = self.weights[idx] + self.pop.params.learning.rate * dt * y * self.seen_trace[None, :]
-        # Multiplicative normalisation (Oja 1982): a unit's weights share a fixed budget, so
-        # growing towards what is seen now shrinks the rest (this is what re-maps a unit).
-        norm = np.linalg.norm(w, axis=1)
-        w *= np.minimum(1.0, self._budget / np.maximum(norm, 1e-12))[:, None]
-        self.weights[idx] = w
+        doing = self.pop.execute[idx] @ exe.vector(len(self.pop.actions))
+        # Postsynaptic activity above rest (the Hebbian rule's): a unit idling at rest learns nothing.
+        above = np.clip((self.rates[idx] - self.rest[idx]) / self.pop.params.dynamics.r_max, 0.0, 1.0)
+        self.weights[idx] = self.associations.update(dt, self.seen_trace, doing, above)
         self._inputs_changed()
         return True

@@ -17,6 +17,7 @@ from demo.validate import Field, check_field
 
 PARAMS_FILE = config.MODELS_DIR / "mirror" / "params.toml"
 OBSERVE = ("none", "strict", "broad", "motion")
+RULES = ("contingency", "contiguity", "hebb")  # demo/mirror/learning.py
 PER = ("class", "goal", "population")
 _NUM = (int, float)
 _FIX = "See docs/model.md for every parameter, or restore models/mirror/params.toml from git."
@@ -49,9 +50,13 @@ class Inputs:
 
 @dataclass(frozen=True)
 class Learning:
-    rate: float
     trace: float
+    window: float
+    strength: float
+    prior: float
+    rate: float
     untrained: float
+    rule: str = "contingency"
 
 
 @dataclass(frozen=True)
@@ -110,9 +115,14 @@ def _fraction(v) -> bool:
 
 
 def _numbers(path: Path, data: dict, section: str, record: type, rules: dict) -> object:
+    """The table `section` as `record`: numbers, each passing its rule (positive unless `rules` says);
+    a `Field` in `rules` checks a field that is not a number."""
     table = check_field(path, data, Field(section, dict, hint=_FIX), ParamsError)
     values = {}
     for name in record.__dataclass_fields__:
+        if isinstance(rules.get(name), Field):
+            values[name] = check_field(path, table, rules[name], ParamsError, where=section)
+            continue
         field = Field(name, _NUM, rule=rules.get(name, _positive), hint="A number; see docs/model.md.")
         values[name] = float(check_field(path, table, field, ParamsError, where=section))
     return record(**values)
@@ -140,7 +150,11 @@ def parse(path: Path, data: dict) -> Params:
                         {"noise": _non_negative, "tuning_spread": lambda v: 0 <= v < 1})
     inputs = _numbers(path, data, "inputs", Inputs,
                       {"goal_floor": _fraction, "related": _fraction, "goal_power": _positive})
-    learning = _numbers(path, data, "learning", Learning, {"rate": _non_negative, "untrained": _non_negative})
+    learning = _numbers(path, data, "learning", Learning,
+                        {"rate": _non_negative, "strength": _non_negative, "prior": _non_negative,
+                         "untrained": _non_negative,
+                         "rule": Field("rule", str, rule=lambda k: k in RULES,
+                                       hint=f"One of: {', '.join(RULES)}.")})
     if learning.untrained >= 1.0:
         raise ParamsError(f"{path}: 'learning.untrained' must be below 1 (a trained weight).", _FIX)
     kiosk = _numbers(path, data, "kiosk", Kiosk, {})
