@@ -192,12 +192,13 @@ def mirror_units_by_learning(session: MirrorSystem, clips: dict[str, list[list]]
 
 
 def stability(session: MirrorSystem, hours: float = 1.0, step: float = 1 / 15,
-              seed: int = 0) -> dict[str, np.ndarray]:
-    """Random seeing and doing, learning on, training modes switching, dropped frames: are we bounded?"""
+              seed: int = 0, learning: bool = True) -> dict[str, np.ndarray]:
+    """Random seeing and doing (unrelated), learning on, training modes switching, dropped frames:
+    are we bounded? (`learning` False: the same experience with learning off.)"""
     rng = np.random.default_rng(seed)
     names = session.names
     k = len(names)
-    session.set_learning(True)
+    session.set_learning(learning)
     t, n = 0.0, int(hours * 3600 / step)
     max_w, max_r, mean_r = [], [], []
     obs = Observation.nothing(k)
