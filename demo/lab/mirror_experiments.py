@@ -20,6 +20,7 @@ from demo.mirror.session import MirrorSystem
 from demo.recognition.online import Recogniser
 from demo.recognition.training import ActionModel
 from demo.recording import Recording
+from demo.synth import virtual_actor
 
 REST = 2.0        # s of nothing between trials: rates fall back to baseline (tau <= 0.3 s)
 STEP = 1 / 15     # s: the rate the agent's trials are stepped at (the camera's frames set it for seen clips)
@@ -167,6 +168,35 @@ def pairing(session: MirrorSystem, clips: dict[str, list[list]], pair: tuple[str
         run.rest()
 
     return _learning(session, clips, rounds, paired)
+
+
+def fogassi(session: MirrorSystem, model: ActionModel, seeds: Iterable[int], scene: bool = True,
+            goals: tuple[str, str] = ("grasp-to-mouth", "grasp-to-place")) -> dict[str, dict[str, np.ndarray]]:
+    """Fogassi et al. (2005): the same grasp seen in two conditions, grasping to eat and grasping to
+    place, each performed once per seed. With `scene`, the scene offers the condition's goal while
+    it is watched (the container in view, or not). Returns, per condition, the mean rate of each
+    goal's chain units over the grasp (contact until the hand lifts) and over the transport (lift
+    until the goal), one value a trial: {condition: {"<goal> grasp" | "<goal> transport": (trials,)}}."""
+    names = session.names
+    groups = {g: session.population.select(type="chain", action=g) for g in goals}
+    out: dict[str, dict[str, list]] = {}
+    run = Runner(session)
+    for condition in goals:
+        session.set_context(condition if scene else None)
+        rows = out.setdefault(condition, {})
+        for seed in seeds:
+            rec, marks = virtual_actor.marked_recording(condition, seed)
+            run.rest()
+            start, first = run.t, len(run.trace.t)
+            run.watch(observations(model, rec, names), condition)
+            rates = run.trace.array()[first:]
+            t = np.array(run.trace.t[first:]) - start  # the clip's own time, as its marks
+            for g, units in groups.items():
+                for phase, (a, b) in (("grasp", ("grasp", "lift")), ("transport", ("lift", "goal"))):
+                    inside = (t >= marks[a]) & (t <= marks[b])
+                    rows.setdefault(f"{g} {phase}", []).append(float(rates[inside][:, units].mean()))
+    session.set_context(None)
+    return {c: {k: np.array(v) for k, v in rows.items()} for c, rows in out.items()}
 
 
 def observation_tuning(session: MirrorSystem, clips: dict[str, list[list]]) -> np.ndarray:

@@ -18,6 +18,7 @@ class Observation:
     goal: float = 0.5          # goal-directedness of the seen movement, 0..1
     moving: bool = False
     phase: float | None = None  # seconds since the seen movement began (None: nothing moving)
+    context: np.ndarray | None = None  # (K,) the goal the scene offers (a cup: to the mouth), else None
 
     @classmethod
     def nothing(cls, k: int) -> Observation:

@@ -2,12 +2,13 @@
 
 Each unit i is a leaky firing-rate unit (docs/model.md has the derivation):
 
-    I_i   = g_exe E_i.e + g_obs G_i W_i.x + g_mot m_i [moving] + n_i(t)
+    I_i   = g_exe E_i.e + g_obs G_i W_i.x + g_ctx C_i.c [moving] + g_mot m_i [moving] + n_i(t)
     r_inf = r_max / (1 + exp(-k_i (I_i - theta_i)))
     r_i  <- r_inf + (r_i - r_inf) exp(-dt / tau_i)
 
 with e the agent's motor command, x the recogniser's evidence, G_i the goal
-gate (goal-gated units only), n_i Ornstein-Uhlenbeck noise. The update is
+gate (goal-gated units only), c the goal the scene offers (PF chain units
+only), n_i Ornstein-Uhlenbeck noise. The update is
 the exact solution over dt, so any frame rate (and a dropped frame) gives
 the same trajectory. Spikes are Poisson draws from the rates. When learning
 is on, the plastic units' seen weights follow the contingency between seeing
@@ -64,9 +65,10 @@ class MirrorUnits:
         self.associations = Associations(p.params.learning, budget)
         self._gated = p.gated.astype(float)[:, None]
         # Every input, seen and done, goes through one matrix-vector product per step:
-        # [gated seen | ungated seen | motor | motion] @ [gate*x | x | e | moving].
+        # [gated seen | ungated seen | motor | scene | motion] @ [gate*x | x | e | gate*c*moving | moving].
         inp = p.params.inputs
-        self._fixed = np.hstack([inp.execute_gain * p.execute, inp.motion_gain * p.motion[:, None]])
+        self._fixed = np.hstack([inp.execute_gain * p.execute, inp.context_gain * p.context,
+                                 inp.motion_gain * p.motion[:, None]])
         self._current = np.empty(p.size)
 
     def _inputs_changed(self) -> None:
@@ -124,12 +126,15 @@ class MirrorUnits:
         """The input current of every unit (without noise), and the goal gate used."""
         k = len(self.pop.actions)
         gate = self.goal_gate(obs)
-        v = np.zeros(3 * k + 1)
+        v = np.zeros(4 * k + 1)
         seen = self.pop.params.inputs.observe_gain * obs.evidence
         v[:k] = gate * seen          # goal-gated units see the gated evidence...
         v[k:2 * k] = seen            # ...the others all of it
         if exe.action is not None:
             v[2 * k + exe.action] = exe.active
+        if obs.moving and obs.context is not None:
+            # The scene's offer selects a chain while an aimed movement is seen (through the goal gate).
+            v[3 * k:4 * k] = gate * obs.context
         v[-1] = 1.0 if obs.moving else 0.0
         return np.dot(self._matrix, v, out=self._current), gate
 

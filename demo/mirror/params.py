@@ -46,6 +46,7 @@ class Inputs:
     goal_power: float
     related: float
     motion_gain: float
+    context_gain: float
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class UnitType:
     execute: bool
     gated: bool
     plastic: bool
+    context: bool = False  # read what the scene offers (the goal it affords) while a movement is seen
 
 
 @dataclass(frozen=True)
@@ -149,7 +151,8 @@ def parse(path: Path, data: dict) -> Params:
     dynamics = _numbers(path, data, "dynamics", Dynamics,
                         {"noise": _non_negative, "tuning_spread": lambda v: 0 <= v < 1})
     inputs = _numbers(path, data, "inputs", Inputs,
-                      {"goal_floor": _fraction, "related": _fraction, "goal_power": _positive})
+                      {"goal_floor": _fraction, "related": _fraction, "goal_power": _positive,
+                       "context_gain": _non_negative})
     learning = _numbers(path, data, "learning", Learning,
                         {"rate": _non_negative, "strength": _non_negative, "prior": _non_negative,
                          "untrained": _non_negative,
@@ -168,7 +171,9 @@ def parse(path: Path, data: dict) -> Params:
                       Field("per", str, rule=lambda k: k in PER),
                       Field("count", int, rule=lambda n: 0 <= n <= 100),
                       Field("observe", str, rule=lambda k: k in OBSERVE),
-                      Field("execute", bool), Field("gated", bool), Field("plastic", bool)))
+                      Field("execute", bool), Field("gated", bool), Field("plastic", bool),
+                      Field("context", bool, required=False)))
+    types = tuple(replace(t, context=bool(t.context)) for t in types)
     for i, t in enumerate(types):
         if t.plastic and t.observe in ("none", "motion"):
             raise ParamsError(f"{path}: 'types[{i}]' ({t.key}) is plastic but has no action-specific seen input.",

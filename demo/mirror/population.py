@@ -53,6 +53,7 @@ class Population:
     motion: np.ndarray                 # (N,) bool: driven by any seen movement
     gated: np.ndarray                  # (N,) bool: seen input passes the goal gate
     plastic: np.ndarray                # (N,) bool: observation weights learn
+    context: np.ndarray                # (N, K) what the scene offers, into the chain of each goal
     tau: np.ndarray                    # (N,) s
     gain: np.ndarray                   # (N,)
     threshold: np.ndarray              # (N,)
@@ -138,12 +139,15 @@ def build(params: Params, actions: list[Action]) -> Population:
     n = len(rows)
     execute = np.zeros((n, k))
     observe = np.zeros((n, k))
+    context = np.zeros((n, k))
     gain, threshold, scale = np.ones(n), np.ones(n), np.ones(n)
     for i, row in enumerate(rows):
         t, pref = params.types[row["kind"]], row["pref"]
         gain[i], threshold[i], scale[i] = _jitter(params.seed, row["key"], params.dynamics.tuning_spread)
         if pref >= 0 and t.execute:
             execute[i, pref] = 1.0
+        if pref >= 0 and t.context:
+            context[i, pref] = 1.0
         observe[i] = _seen_weights(t.observe, pref, actions, params.inputs.related)
     types = params.types
     kinds = np.array([r["kind"] for r in rows], int)
@@ -155,5 +159,6 @@ def build(params: Params, actions: list[Action]) -> Population:
         motion=np.array([types[j].observe == "motion" for j in kinds], bool),
         gated=np.array([types[j].gated for j in kinds], bool),
         plastic=np.array([types[j].plastic for j in kinds], bool),
+        context=context,
         tau=np.array([params.regions[r["region"]].tau for r in rows]),
         gain=params.dynamics.gain * gain, threshold=params.dynamics.threshold * threshold)

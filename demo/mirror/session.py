@@ -16,7 +16,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+import numpy as np
 
 from demo.errors import DemoError
 from demo.mirror.agent import Agent, AgentFrame, Examples, figure_at_rest
@@ -65,6 +67,7 @@ class MirrorSystem:
         self._answered: float | None = None  # onset of the long seen movement the agent answered
         self._was_moving = False
         self.attracting = False  # inviting visitors (set by the kiosk's policy, demo/live/kiosk.py)
+        self.context: str | None = None  # the goal the scene offers (the lecture sets it; Fogassi's cue)
         self._seen_label: str | None = None
         self._commands: list = []
         self._lock = threading.Lock()
@@ -88,6 +91,13 @@ class MirrorSystem:
                                      "for it and the class has no example with a person in view.",
                                      "Record an example of it (python -m demo actions add).")
         self._queue(lambda t: self.agent.act(action, t) if action else self.agent.stop())
+
+    def set_context(self, action: str | None) -> None:
+        """What the scene offers, as the goal it affords (a cup: grasp-to-mouth); None: nothing."""
+        if action is not None and action not in self.names:
+            raise MirrorCommandError(f"The model has no action {action!r}.",
+                                     f"Choose one of: {', '.join(self.names)}, or null for nothing.")
+        self._queue(lambda t: setattr(self, "context", action))
 
     def set_learning(self, on: bool) -> None:
         self._queue(lambda t: setattr(self.model, "learning", bool(on)))
@@ -165,10 +175,11 @@ class MirrorSystem:
         return bool(actions)
 
     def forget(self) -> None:
-        """Forget the last visitor: shipped weights, learning and training off."""
+        """Forget the last visitor: shipped weights, learning and training off, no scene."""
         self.model.reset("default")
         self.model.learning = False
         self.training = "off"
+        self.context = None
 
     def update(self, t: float, recognition) -> Snapshot:
         """One frame at stream time t: what the recogniser says (None: nothing)."""
@@ -183,6 +194,8 @@ class MirrorSystem:
         exe = Execution()
         if frame is not None and frame.action in self.names:
             exe = Execution(self.names.index(frame.action), frame.command, frame.phase)
+        if self.context in self.names:
+            obs = replace(obs, context=np.eye(len(self.names))[self.names.index(self.context)])
         step = self.model.step(t, obs, exe)
         weights = self.model.weights_from + ("+learnt" if self.model.weights_changed else "")
         return Snapshot(step, obs, exe, frame, self.training, self.model.learning, self.attracting, weights)

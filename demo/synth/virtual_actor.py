@@ -323,7 +323,7 @@ def grasp_to_mouth(a, b, body, side, rng) -> None:
     k = _speed(rng)
     hands, inward, grip = _mug(a, b, side, rng)
     cup = _object(body, side, rng, lateral=inward) + grip
-    hands.hold(rng.uniform(0.2, 0.5)).move(cup, 0.8 * k).mark("grasp").hold(0.3 * k)
+    hands.hold(rng.uniform(0.2, 0.5)).move(cup, 0.8 * k).mark("grasp").hold(0.3 * k).mark("lift")
     hands.move(_face(body, "mouth", side) + grip, 0.8 * k).mark("goal").hold(rng.uniform(0.6, 1.4))
     hands.move(cup, 0.7 * k).hold(0.2)
 
@@ -332,7 +332,7 @@ def grasp_to_place(a, b, body, side, rng) -> None:
     k = _speed(rng)
     cup = _object(body, side, rng)
     place = _object(body, side, rng, lateral=rng.uniform(0.12, 0.25)) + np.array([0, -0.05, 0.05])
-    a.hold(rng.uniform(0.2, 0.5)).move(cup, 0.8 * k).mark("grasp").hold(0.3 * k)
+    a.hold(rng.uniform(0.2, 0.5)).move(cup, 0.8 * k).mark("grasp").hold(0.3 * k).mark("lift")
     a.move(place, 0.8 * k).mark("goal").hold(0.35 * k).move(body.rest_hand(side), 0.9 * k)
 
 
