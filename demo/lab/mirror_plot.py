@@ -98,13 +98,15 @@ def plot(out: Path, library: Path | None = None, params: Path | None = None, log
     shown = [a for a in names if a in seen]
     mirror, sts = pop.mirror_units(), pop.select(region="STS")
     x = np.arange(len(shown))
-    ax.bar(x - 0.2, [full.mean(mirror, seen=a) for a in shown], 0.4, color="#009e73", label="mirror units")
+    own = {a: np.intersect1d(mirror, pop.select(action=a)) for a in shown}  # each class's own mirror units
+    ax.bar(x - 0.2, [full.mean(own[a], seen=a) for a in shown], 0.4, color="#009e73",
+           label="its own mirror units")
     ax.bar(x + 0.2, [full.mean(sts, seen=a) for a in shown], 0.4, color="#56b4e9", label="STS units")
     ax.axhline(s.model.rest[mirror].mean(), color="k", ls=":", lw=1, label="rest")
     goal_flags = {c.name: c.goal_directed for c in model.classes}
     ax.set_xticks(x, [f"{labels[a]}\n({'goal' if goal_flags[a] else 'aimless'})" for a in shown],
                   fontsize=7, rotation=25, ha="right")
-    ax.set(title="Seen actions: mirror units prefer goals, STS sees all movement", ylabel="mean rate (Hz)")
+    ax.set(title="Seen actions: mirror units answer goals, STS sees all movement", ylabel="mean rate (Hz)")
     ax.legend(fontsize=9)
 
     log("intention...")
@@ -113,7 +115,9 @@ def plot(out: Path, library: Path | None = None, params: Path | None = None, log
     place = pop.select(type="chain", action="grasp-to-place")
     for action, style in (("grasp-to-mouth", "-"), ("grasp-to-place", "--")):
         rec, marks = virtual_actor.marked_recording(action, 1001)
-        run = ex.Runner(MirrorSystem(model.classes, p, examples))
+        watcher = MirrorSystem(model.classes, p, examples)
+        watcher.set_context(action)  # the scene offers the goal: a cup, or Fogassi's container
+        run = ex.Runner(watcher)
         run.rest(0.5)
         start = run.t
         run.watch(ex.observations(model, rec, names), action)
@@ -121,8 +125,8 @@ def plot(out: Path, library: Path | None = None, params: Path | None = None, log
         for units, colour, name in ((eat, "#009e73", "eat"), (place, "#cc79a7", "place")):
             ax.plot(tt, rr[:, units].mean(axis=1), style, color=colour,
                     label=f"'{name}' units, seeing {labels[action]}")
-        ax.axvline(marks["goal"], color="k", ls=style, lw=0.8)
-    ax.set(title="Intention (PF/PFG chain) units part before the hand arrives (lines)",
+        ax.axvspan(marks["grasp"], marks["lift"], color="0.85" if style == "-" else "0.93", lw=0)
+    ax.set(title="Intention: the scene picks a PF chain; eat vs place in the grasp (grey)",
            xlabel="s from the clip's start", ylabel="rate (Hz)")
     ax.legend(fontsize=8)
 
@@ -147,7 +151,7 @@ def plot(out: Path, library: Path | None = None, params: Path | None = None, log
         ax.set(title=title, xlabel="seen action", ylabel="unit's own (motor) action")
     ax = fig.add_subplot(grid[2, 3])
     ax.axis("off")
-    ax.text(0, 0.98, "Learning by association\n(Heyes 2010; Cook et al. 2014)\n\n"
+    ax.text(0, 0.98, "Learning from contingency\n(Heyes 2010; Cook et al. 2010)\n\n"
             "Rows: plastic units by the action\nthey perform. Columns: the action\nthey see."
             " Colour: mean rate, 0-40 Hz.\n\n"
             "Imitation (the model does what it\nsees) builds the diagonal from\nnothing;"

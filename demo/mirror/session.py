@@ -48,6 +48,7 @@ class Snapshot:
     learning: bool
     attract: bool = False       # nobody in view for a while: the model acts to invite visitors
     weights: str = "default"    # "default" (shipped) or "untrained", + "+learnt" once learning changed them
+    scene: str | None = None    # the goal the scene offers
 
 
 def counter_map(names: list[str]) -> dict[str, str]:
@@ -198,7 +199,8 @@ class MirrorSystem:
             obs = replace(obs, context=np.eye(len(self.names))[self.names.index(self.context)])
         step = self.model.step(t, obs, exe)
         weights = self.model.weights_from + ("+learnt" if self.model.weights_changed else "")
-        return Snapshot(step, obs, exe, frame, self.training, self.model.learning, self.attracting, weights)
+        return Snapshot(step, obs, exe, frame, self.training, self.model.learning, self.attracting, weights,
+                        self.context)
 
 
 def layout(classes: Iterable, params: Params) -> dict:

@@ -18,7 +18,7 @@ import numpy as np
 from demo.mirror.session import Snapshot
 
 MAX_BYTES = 2048        # the mirror object per state, binary and fields together
-FIELDS_BYTES = 256      # what the scalar fields take, at most (checked by the tests)
+FIELDS_BYTES = 320      # what the scalar fields take, at most, with the longest class names (tested)
 SPIKE_BYTES = 3         # uint16 unit + uint8 time
 
 
@@ -48,6 +48,7 @@ def pack(snap: Snapshot, r_max: float) -> dict:
         "learning": snap.learning,
         "learned": step.learned,
         "training": snap.training,
+        "scene": snap.scene,
         "weights": snap.weights,
         "seen_phase": None if obs.phase is None else round(obs.phase, 2),
         "acting": None if snap.agent is None else snap.agent.action,

@@ -418,10 +418,12 @@ def test_7_seeing_comes_to_drive_doing_only_when_it_predicts_it(shipped, params,
 # --- the stream's share ----------------------------------------------------------------------
 
 def test_two_hundred_units_fit_in_two_kilobytes(params):
-    actions = [Action(f"a{i}", f"A{i}", i % 3 != 0) for i in range(10)]
+    names = [f"{'a' * 38}-{i}" for i in range(10)]  # the longest class names a library allows
+    actions = [Action(name, name.upper(), i % 3 != 0) for i, name in enumerate(names)]
     s = MirrorSystem(actions, params, examples=lambda name: virtual_actor.recording("point", 1))
     assert s.population.size >= 200
-    s.act("a1")
+    s.act(names[1])
+    s.set_context(names[2])
     ev = np.full(10, 0.9)
     sizes = []
     for i in range(60):  # everything firing hard, at a slow frame rate: the most spikes per message

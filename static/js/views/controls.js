@@ -25,6 +25,7 @@ export class LectureControls {
     $("ctl-source").addEventListener("change", (e) => useSource(e.target.value));
     $("ctl-learning").addEventListener("change", (e) => this.send("learning", { on: e.target.checked }));
     $("ctl-training").addEventListener("change", (e) => this.send("train", { mode: e.target.value }));
+    $("ctl-scene").addEventListener("change", (e) => this.send("scene", { goal: e.target.value || null }));
     $("ctl-reset").addEventListener("click", () => this.send("reset", { weights: "default" }));
     $("ctl-untrained").addEventListener("click", () => this.send("reset", { weights: "untrained" }));
     $("ctl-freeze").addEventListener("click", () => this.freeze(!this.frozen));
@@ -69,6 +70,13 @@ export class LectureControls {
     stop.textContent = t("lecture.stop");
     stop.addEventListener("click", () => this.send("act", { class: null }));
     box.append(stop);
+    // What the scene can offer: a goal-directed action's target (Fogassi's container, or a cup).
+    const scene = $("ctl-scene"), chosen = scene.value;
+    scene.replaceChildren(new Option(t("lecture.scene.none"), ""));
+    for (const name of this.actions) {
+      if (this.classes.get(name)?.goal_directed) scene.add(new Option(this.classes.label(name), name));
+    }
+    scene.value = chosen;
     this.inspect();
   }
 
@@ -77,6 +85,7 @@ export class LectureControls {
     if (!m) return;
     if (document.activeElement !== $("ctl-learning")) $("ctl-learning").checked = m.learning;
     if (document.activeElement !== $("ctl-training")) $("ctl-training").value = m.training;
+    if (document.activeElement !== $("ctl-scene")) $("ctl-scene").value = m.scene ?? "";
     const source = state.stream.startsWith("cam:") ? "camera" : state.stream;
     if ($("ctl-source").value !== source && document.activeElement !== $("ctl-source")) $("ctl-source").value = source;
     if (this.selected >= 0) this.inspect();
