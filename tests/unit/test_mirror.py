@@ -191,6 +191,32 @@ def test_1_mirror_units_fire_when_doing_and_when_seeing(shipped, params, seen, c
     assert trace.mean(visual, done="point") <= s.model.rest[visual].mean() + 2
 
 
+@pytest.mark.parametrize("control", [None, "broad units as strict"])
+def test_broadly_congruent_units_also_answer_related_actions_strict_ones_do_not(shipped, params, seen, control):
+    """Gallese et al. (1996): broadly congruent units answer their own action seen and, less, the
+    related ones (here: the other goal-directed actions); strictly congruent ones only their own.
+    Negative control: the broad units' weight on related actions at zero."""
+    if control:
+        params = replace(params, inputs=replace(params.inputs, related=0.0))
+    s = session(shipped, params)
+    trace = ex.see_and_do(s, seen, act=())
+    pop, rest = s.population, s.model.rest
+
+    def answers(kind):
+        own, related = [], []
+        for a in GOAL_DIRECTED:
+            units = pop.select(type=kind, action=a)
+            own.append(trace.mean(units, seen=a) - rest[units].mean())
+            related += [trace.mean(units, seen=b) - rest[units].mean() for b in GOAL_DIRECTED if b != a]
+        return float(np.mean(own)), float(np.mean(related))
+
+    (strict_own, strict_related), (broad_own, broad_related) = answers("strict"), answers("broad")
+    print(f"{control or 'shipped'}: above rest, own action seen / related actions seen: strict {strict_own:.1f} / "
+          f"{strict_related:.1f} Hz, broad {broad_own:.1f} / {broad_related:.1f} Hz")
+    assert strict_related <= 0.2 * strict_own
+    assert (broad_related >= 0.3 * broad_own and broad_related >= 2 * strict_related + 2) == (control is None)
+
+
 def own_response(trace, rest, units_of, actions) -> float:
     """Mean over `actions`, each weighing the same, of how far above rest its own units fire
     while it is seen: a class with more units counts no more than one with fewer."""
