@@ -170,6 +170,32 @@ def pairing(session: MirrorSystem, clips: dict[str, list[list]], pair: tuple[str
     return _learning(session, clips, rounds, paired)
 
 
+def being_imitated(session: MirrorSystem, clips: dict[str, list[list]], copy: dict[str, str], rounds: int = 1,
+                   delay: float = 0.5) -> Trace:
+    """The model leads ("imitated" training) and the visitor copies: each time the model starts an
+    action, a clip of `copy[action]` starts `delay` seconds later. Learning on."""
+    session.train("imitated")
+    session.set_learning(True)
+    run = Runner(session)
+    played = dict.fromkeys(clips, 0)
+    end = run.t + 60.0 * rounds * len(clips)  # a model that never leads stops the protocol
+    for _ in range(rounds * len(session.attract_actions())):
+        while not session.agent.busy and run.t < end:
+            run.rest(STEP)
+        if not session.agent.busy:
+            break
+        seen = copy[session.agent.current.action]
+        run.rest(delay)
+        run.watch(clips[seen][played[seen] % len(clips[seen])], seen)
+        played[seen] += 1
+        while session.agent.busy:
+            run.rest(0.5)
+    session.train("off")
+    session.set_learning(False)
+    run.rest(0.1)
+    return run.trace
+
+
 def fogassi(session: MirrorSystem, model: ActionModel, seeds: Iterable[int], scene: bool = True,
             goals: tuple[str, str] = ("grasp-to-mouth", "grasp-to-place")) -> dict[str, dict[str, np.ndarray]]:
     """Fogassi et al. (2005): the same grasp seen in two conditions, grasping to eat and grasping to

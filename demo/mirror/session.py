@@ -29,9 +29,13 @@ from demo.mirror.population import Population, actions_of, build
 
 log = logging.getLogger(__name__)
 
-TRAINING_MODES = ("off", "imitation", "counter")
+# How the model answers: "imitation" does what it saw, "counter" another action, "random" any
+# action at all (pairing without contingency: nothing is learnt); "imitated" acts on its own and
+# the visitor copies it (the pairing then comes from the visitor, not from the recogniser's label).
+TRAINING_MODES = ("off", "imitation", "counter", "random", "imitated")
 WEIGHTS = ("default", "untrained")
 LONG_MOVEMENT = 4.0  # s: a seen movement still going after this long is answered before it ends
+IMITATED_PAUSE = 2.0  # s of the visitor standing still before the model, being imitated, acts again
 
 
 class MirrorCommandError(DemoError):
@@ -70,6 +74,8 @@ class MirrorSystem:
         self.attracting = False  # inviting visitors (set by the kiosk's policy, demo/live/kiosk.py)
         self.context: str | None = None  # the goal the scene offers (the lecture sets it; Fogassi's cue)
         self._seen_label: str | None = None
+        self._still_since: float | None = None  # being imitated: since when nobody moves
+        self._led = 0                            # being imitated: how many actions the model has led
         self._commands: list = []
         self._lock = threading.Lock()
 
@@ -145,6 +151,9 @@ class MirrorSystem:
         was, self._was_moving = self._was_moving, moving
         if moving:
             self._seen_label = recognition.decided or recognition.label or self._seen_label
+        if self.training == "imitated":
+            self._lead(t, moving)
+            return
         if self.training == "off" or self.agent.busy:
             return
         seen = None
@@ -157,9 +166,26 @@ class MirrorSystem:
             self._answered = recognition.onset
         if seen is None or seen not in self.names:
             return
-        target = seen if self.training == "imitation" else counter_map(self.names).get(seen, seen)
+        if self.training == "imitation":
+            target = seen
+        elif self.training == "counter":
+            target = counter_map(self.names).get(seen, seen)
+        else:  # random
+            target = self.names[int(self.agent.rng.integers(len(self.names)))]
         if self.agent.can_perform(target):
             self.agent.act(target, t)
+
+    def _lead(self, t: float, moving: bool) -> None:
+        """Being imitated: the model acts, in turn, each action it invites visitors with, once the
+        visitor has stood still for IMITATED_PAUSE after the last one."""
+        if self.agent.busy or moving:
+            self._still_since = None
+            return
+        if self._still_since is None:
+            self._still_since = t
+        if t - self._still_since >= IMITATED_PAUSE and self.invite(t, self._led):
+            self._led += 1
+            self._still_since = None
 
     def attract_actions(self) -> list[str]:
         """What the model performs to invite visitors: goal-directed actions, then one aimless one."""

@@ -405,8 +405,48 @@ def test_5_an_hour_of_input_stays_bounded(shipped, params, control):
     assert (moved >= 0.1) == (control is None)
 
 
+@pytest.mark.parametrize("control", [None, "the visitor copies another action"])
+def test_being_imitated_builds_mirror_units_from_the_visitors_pairing(shipped, params, training_trials, probes,
+                                                                     control):
+    """The model leads and a visitor copies it: an untrained population learns to answer each
+    action seen with the units that do it. The pairing is the visitor's, not the recogniser's
+    label: when the visitor copies another action (the counter pair), the units learn that one."""
+    names = [a.name for a in actions_of(shipped[1].classes)]
+    copy = counter_map(names) if control else {a: a for a in names}
+    s = session(shipped, params)
+    s.reset("untrained")
+    ex.being_imitated(s, training_trials, copy, rounds=3)
+    pop = s.population
+    led = [names.index(a) for a in s.attract_actions()]
+    units = np.array([u for u in np.flatnonzero(pop.plastic) if pop.pref[u] in led])
+    best = np.nanargmax(ex.observation_tuning(s, probes)[units], axis=1)
+    own = (best == pop.pref[units]).mean()
+    copied = (np.array(names)[best] == np.array([copy[names[p]] for p in pop.pref[units]])).mean()
+    print(f"{control or 'the visitor copies the model'}: {own:.2f} of the led actions' units answer their own "
+          f"action most, {copied:.2f} the action the visitor did")
+    assert copied >= 0.7
+    assert (own >= 0.7) == (control is None)
+
+
 def with_rule(params, rule: str):
     return replace(params, learning=replace(params.learning, rule=rule))
+
+
+@pytest.mark.parametrize("rule", ["contingency", "hebb"])
+def test_random_answers_pair_seeing_and_doing_by_chance_and_the_tuning_stays(shipped, params, seen, rule):
+    """The lecture's contingency demonstration: answering every movement with a random action,
+    learning on, pairs seeing and doing without contingency; the shipped units keep their action.
+    Negative control: Hebb's rule, where each chance pairing adds up."""
+    s = session(shipped, with_rule(params, rule))
+    trace = ex.train(s, "random", seen, rounds=3)
+    answers = {d for d in trace.done if d is not None}
+    pop = s.population
+    plastic = np.flatnonzero(pop.plastic)
+    own = (np.argmax(s.model.weights[plastic], axis=1) == pop.pref[plastic]).mean()
+    print(f"{rule}, random answers: {len(answers)} different actions done; {own:.2f} of plastic units "
+          "wired most to their own")
+    assert len(answers) >= 4 and s.model.weights_changed
+    assert (own >= 0.9) == (rule == params.learning.rule)
 
 
 @pytest.mark.parametrize("rule, holds", [("contingency", True), ("hebb", False)])
