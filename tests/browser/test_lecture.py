@@ -112,6 +112,8 @@ def test_shortcuts_work_after_any_control_and_german_leaves_no_english(server_fa
             page.keyboard.press("f")
             assert page.evaluate("window.mirror.frozen") != frozen, controls.nth(k).evaluate("e => e.outerHTML")
             page.keyboard.press("f")
+        # The debate card (opened by the loop's click) names the other side.
+        assert page.is_visible("#debate") and "Hickok" in page.inner_text("#debate")
         # The scene a lecturer sets (Fogassi's container) reaches the model and comes back in its state.
         page.select_option("#ctl-scene", "grasp-to-place")
         page.wait_for_function("window.mirror.state.mirror.scene === 'grasp-to-place'", timeout=5000)

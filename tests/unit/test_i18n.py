@@ -54,7 +54,7 @@ def test_every_shipped_class_has_its_words():
 
 
 # What visitors read (the kiosk's sentence, invitation, captions, region names): plain words.
-VISITOR_KEYS = re.compile(r"^(story|invite|action|agent|brain|raster|gauge|evidence|region|class)\.")
+VISITOR_KEYS = re.compile(r"^(story|invite|action|agent|brain|raster|gauge|evidence|region|class)\.|^caveat$")
 JARGON = re.compile(r"\b(STS|premotor|parietal|prämotorisch|parietale?n?|brain cells|Nervenzellen|neurons?|"
                     r"Neuronen)\b", re.IGNORECASE)
 
