@@ -28,7 +28,7 @@ class Controls:
             "speed": self._speed, "why": self._why,
             "act": self._mirror("act"), "learning": self._mirror("set_learning"),
             "train": self._mirror("train"), "reset": self._mirror("reset"),
-            "scene": self._mirror("set_context"),
+            "scene": self._mirror("set_context"), "lesion": self._mirror("lesion"),
             "record": self._record, "discard": self._discard, "save": self._save,
         }
 

@@ -35,6 +35,7 @@ MODEL_CONTROLS: dict[str, tuple[str, tuple[type, ...], Any]] = {
     "learning": ("on", (bool,), None),                # associative learning on or off
     "train": ("mode", (str,), None),                  # "off" | "imitation" | "counter"
     "scene": ("goal", (str, type(None)), None),      # the goal the scene offers (a class; null: nothing)
+    "lesion": ("regions", (list,), None),             # region keys whose units are silenced ([]: none)
     "reset": ("weights", (str,), "default"),          # "default" | "untrained"
     "speed": ("factor", (int, float), None),          # slow motion of a recording or video, 0.1 .. 1
     "why": ("on", (bool,), None),                     # explain each decision in state.action.why

@@ -50,6 +50,7 @@ _NO_TIMES = np.zeros(0)
 class MirrorUnits:
     def __init__(self, population: Population, seed: int | None = None, weights: str = "default") -> None:
         self.pop = population
+        self.lesions: tuple[str, ...] = ()  # regions silenced (the lecture's lesion toggles)
         self.seed = population.params.seed if seed is None else seed
         self.rng = np.random.default_rng(self.seed)
         self.learning = False
@@ -59,6 +60,7 @@ class MirrorUnits:
     def _precompute(self) -> None:
         p = self.pop
         d = p.params.dynamics
+        self._silence()
         self.rest = d.r_max * expit(-p.gain * p.threshold)  # each unit's rate with no input
         self._plastic = np.flatnonzero(p.plastic)
         budget = np.linalg.norm(p.observe[self._plastic], axis=1)  # a trained unit's weight norm
@@ -117,6 +119,15 @@ class MirrorUnits:
         self.associations.start(self.weights[self._plastic])  # what was learnt is where learning goes on from
         self._inputs_changed()
 
+    def lesion(self, regions: tuple[str, ...]) -> None:
+        """Silence the units of these regions (region keys); () brings them all back."""
+        self.lesions = tuple(regions)
+        self._silence()
+
+    def _silence(self) -> None:
+        keys = [r.key for r in self.pop.params.regions]
+        self.silenced = np.isin(self.pop.region, [keys.index(k) for k in self.lesions if k in keys])
+
     # --- dynamics -------------------------------------------------------------
     def goal_gate(self, obs: Observation) -> float:
         inp = self.pop.params.inputs
@@ -158,6 +169,7 @@ class MirrorUnits:
         self.rates -= target
         self.rates *= np.exp(-dt / p.tau)
         self.rates += target
+        self.rates[self.silenced] = 0.0  # a lesioned region: its units neither fire nor learn
         learned = self._learn(dt, obs, exe)
         self.weights_changed |= learned
         units, times = self._spikes(dt)

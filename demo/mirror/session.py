@@ -53,6 +53,7 @@ class Snapshot:
     attract: bool = False       # nobody in view for a while: the model acts to invite visitors
     weights: str = "default"    # "default" (shipped) or "untrained", + "+learnt" once learning changed them
     scene: str | None = None    # the goal the scene offers
+    lesions: tuple[str, ...] = ()  # regions silenced
 
 
 def counter_map(names: list[str]) -> dict[str, str]:
@@ -105,6 +106,14 @@ class MirrorSystem:
             raise MirrorCommandError(f"The model has no action {action!r}.",
                                      f"Choose one of: {', '.join(self.names)}, or null for nothing.")
         self._queue(lambda t: setattr(self, "context", action))
+
+    def lesion(self, regions: list) -> None:
+        """Silence the units of these regions (STS, PF, F5 by their keys); [] restores them."""
+        keys = [r.key for r in self.params.regions]
+        if len(regions) > len(keys) or any(r not in keys for r in regions):
+            raise MirrorCommandError(f"Lesions name regions: {', '.join(keys)}; not {str(regions)[:80]}.",
+                                     "Send a list of region keys, [] for none.")
+        self._queue(lambda t: self.model.lesion(tuple(regions)))
 
     def set_learning(self, on: bool) -> None:
         self._queue(lambda t: setattr(self.model, "learning", bool(on)))
@@ -207,6 +216,7 @@ class MirrorSystem:
         self.model.learning = False
         self.training = "off"
         self.context = None
+        self.model.lesion(())
 
     def update(self, t: float, recognition) -> Snapshot:
         """One frame at stream time t: what the recogniser says (None: nothing)."""
@@ -226,7 +236,7 @@ class MirrorSystem:
         step = self.model.step(t, obs, exe)
         weights = self.model.weights_from + ("+learnt" if self.model.weights_changed else "")
         return Snapshot(step, obs, exe, frame, self.training, self.model.learning, self.attracting, weights,
-                        self.context)
+                        self.context, self.model.lesions)
 
 
 def layout(classes: Iterable, params: Params) -> dict:

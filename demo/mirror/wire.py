@@ -49,6 +49,7 @@ def pack(snap: Snapshot, r_max: float) -> dict:
         "learned": step.learned,
         "training": snap.training,
         "scene": snap.scene,
+        "lesions": list(snap.lesions),
         "weights": snap.weights,
         "seen_phase": None if obs.phase is None else round(obs.phase, 2),
         "acting": None if snap.agent is None else snap.agent.action,

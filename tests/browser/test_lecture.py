@@ -117,6 +117,12 @@ def test_shortcuts_work_after_any_control_and_german_leaves_no_english(server_fa
         # The scene a lecturer sets (Fogassi's container) reaches the model and comes back in its state.
         page.select_option("#ctl-scene", "grasp-to-place")
         page.wait_for_function("window.mirror.state.mirror.scene === 'grasp-to-place'", timeout=5000)
+        # Silencing F5 reaches the model; recognition, upstream, goes on naming what it sees.
+        page.check("#ctl-lesion input[value=F5]")
+        page.wait_for_function("window.mirror.state.mirror.lesions.includes('F5')", timeout=5000)
+        for region in ("STS", "PF", "F5"):  # the loop above ticked every box once
+            page.uncheck(f"#ctl-lesion input[value={region}]")
+        page.wait_for_function("window.mirror.state.mirror.lesions.length === 0", timeout=5000)
         page.select_option("#ctl-language", "de")
         page.wait_for_function("document.documentElement.lang === 'de'", timeout=5000)
         page.click("#ctl-why")

@@ -21,7 +21,7 @@ from demo.mirror import wire
 from demo.mirror.inputs import Execution, Observation
 from demo.mirror.model import MirrorUnits
 from demo.mirror.population import Action, actions_of, build
-from demo.mirror.session import MirrorSystem, counter_map
+from demo.mirror.session import MirrorCommandError, MirrorSystem, counter_map
 from demo.recognition import training
 from demo.recognition.library import Library
 from demo.synth import virtual_actor
@@ -215,6 +215,27 @@ def test_broadly_congruent_units_also_answer_related_actions_strict_ones_do_not(
           f"{strict_related:.1f} Hz, broad {broad_own:.1f} / {broad_related:.1f} Hz")
     assert strict_related <= 0.2 * strict_own
     assert (broad_related >= 0.3 * broad_own and broad_related >= 2 * strict_related + 2) == (control is None)
+
+
+@pytest.mark.parametrize("lesions", [["F5"], []])
+def test_silencing_f5_leaves_seeing_intact(shipped, params, seen, lesions):
+    """The lecture's lesion toggle: with F5 silenced its units neither fire seeing nor doing, while
+    STS and PF still answer what is seen: the understanding is upstream (the recogniser and the
+    visual units); the mirror units read it out. Negative control: no lesion, F5 fires."""
+    s = session(shipped, params)
+    s.lesion(lesions)
+    trace = ex.see_and_do(s, {"point": seen["point"]}, act=["point"])
+    pop = s.population
+    f5 = pop.select(region="F5")
+    f5_seeing, f5_doing = trace.mean(f5, seen="point"), trace.mean(f5, done="point")
+    sts_seeing = trace.mean(pop.select(type="visual", action="point"), seen="point")
+    pf_seeing = trace.mean(pop.select(type="chain", action="point"), seen="point")
+    print(f"lesions {lesions}: F5 {f5_seeing:.1f} Hz seeing, {f5_doing:.1f} doing; STS visual {sts_seeing:.1f}, "
+          f"PF chain {pf_seeing:.1f} Hz seeing point")
+    assert sts_seeing >= 15 and pf_seeing >= 10
+    assert (f5_seeing == 0 and f5_doing == 0) == (lesions == ["F5"])
+    with pytest.raises(MirrorCommandError):
+        s.lesion(["V1"])
 
 
 def own_response(trace, rest, units_of, actions) -> float:

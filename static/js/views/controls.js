@@ -56,8 +56,26 @@ export class LectureControls {
     if (chosen) src.value = chosen;
     this.classes = classes;
     this.layout = h.mirror;
+    this.lesionBoxes(h.mirror ? h.mirror.regions : []);
     this.actions = h.mirror ? h.mirror.actions : [];
     this.relabel();
+  }
+
+  // One toggle a region: its units silenced (recognition, upstream, goes on as before).
+  lesionBoxes(regions) {
+    const box = $("ctl-lesion");
+    box.replaceChildren(...regions.map((r) => {
+      const label = document.createElement("label");
+      const input = document.createElement("input");
+      input.type = "checkbox";
+      input.value = r.key;
+      input.addEventListener("change", () => this.send("lesion", {
+        regions: [...box.querySelectorAll("input:checked")].map((i) => i.value) }));
+      const name = document.createElement("span");
+      name.textContent = has(`region.${r.key}.short`) ? t(`region.${r.key}.short`) : r.label;
+      label.append(input, " ", name);
+      return label;
+    }));
   }
 
   relabel() {
@@ -91,6 +109,9 @@ export class LectureControls {
     if (document.activeElement !== $("ctl-learning")) $("ctl-learning").checked = m.learning;
     if (document.activeElement !== $("ctl-training")) $("ctl-training").value = m.training;
     if (document.activeElement !== $("ctl-scene")) $("ctl-scene").value = m.scene ?? "";
+    for (const box of $("ctl-lesion").querySelectorAll("input")) {
+      if (document.activeElement !== box) box.checked = (m.lesions || []).includes(box.value);
+    }
     const source = state.stream.startsWith("cam:") ? "camera" : state.stream;
     if ($("ctl-source").value !== source && document.activeElement !== $("ctl-source")) $("ctl-source").value = source;
     if (this.selected >= 0) this.inspect();
