@@ -36,6 +36,7 @@ TRAINING_MODES = ("off", "imitation", "counter", "random", "imitated")
 WEIGHTS = ("default", "untrained")
 LONG_MOVEMENT = 4.0  # s: a seen movement still going after this long is answered before it ends
 IMITATED_PAUSE = 2.0  # s of the visitor standing still before the model, being imitated, acts again
+MATRIX_EVERY = 1.0  # s between two copies of the seen -> done weight matrix in the snapshots
 
 
 class MirrorCommandError(DemoError):
@@ -54,6 +55,7 @@ class Snapshot:
     weights: str = "default"    # "default" (shipped) or "untrained", + "+learnt" once learning changed them
     scene: str | None = None    # the goal the scene offers
     lesions: tuple[str, ...] = ()  # regions silenced
+    matrix: np.ndarray | None = None  # (K, K) seen -> done weights, about once a second (else None)
 
 
 def counter_map(names: list[str]) -> dict[str, str]:
@@ -77,6 +79,7 @@ class MirrorSystem:
         self._seen_label: str | None = None
         self._still_since: float | None = None  # being imitated: since when nobody moves
         self._led = 0                            # being imitated: how many actions the model has led
+        self._matrix_at: float | None = None     # stream time of the last weight matrix sent
         self._commands: list = []
         self._lock = threading.Lock()
 
@@ -235,8 +238,22 @@ class MirrorSystem:
             obs = replace(obs, context=np.eye(len(self.names))[self.names.index(self.context)])
         step = self.model.step(t, obs, exe)
         weights = self.model.weights_from + ("+learnt" if self.model.weights_changed else "")
+        matrix = None
+        if self._matrix_at is None or not 0 <= t - self._matrix_at < MATRIX_EVERY:
+            matrix, self._matrix_at = self.weight_matrix(), t
         return Snapshot(step, obs, exe, frame, self.training, self.model.learning, self.attracting, weights,
-                        self.context, self.model.lesions)
+                        self.context, self.model.lesions, matrix)
+
+    def weight_matrix(self) -> np.ndarray:
+        """(K, K): row a, column b, the mean seen weight on action b of the plastic units that do a."""
+        pop, k = self.population, len(self.names)
+        plastic = np.flatnonzero(pop.plastic)
+        out = np.zeros((k, k))
+        for a in range(k):
+            rows = plastic[pop.pref[plastic] == a]
+            if len(rows):
+                out[a] = self.model.weights[rows].mean(axis=0)
+        return out
 
 
 def layout(classes: Iterable, params: Params) -> dict:

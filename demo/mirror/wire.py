@@ -18,19 +18,23 @@ import numpy as np
 from demo.mirror.session import Snapshot
 
 MAX_BYTES = 2048        # the mirror object per state, binary and fields together
-FIELDS_BYTES = 320      # what the scalar fields take, at most, with the longest class names (tested)
+FIELDS_BYTES = 384      # what the scalar fields take, at most, with the longest class names (tested)
 SPIKE_BYTES = 3         # uint16 unit + uint8 time
+MATRIX_MAX = 1.5        # a seen weight this large or more is drawn at full strength
 
 
-def spike_budget(units: int) -> int:
-    return max(0, (MAX_BYTES - FIELDS_BYTES - units) // SPIKE_BYTES)
+def spike_budget(units: int, other: int = 0) -> int:
+    """Spikes that fit beside `units` rates and `other` binary bytes (the weight matrix)."""
+    return max(0, (MAX_BYTES - FIELDS_BYTES - units - other) // SPIKE_BYTES)
 
 
 def pack(snap: Snapshot, r_max: float) -> dict:
     step = snap.step
     rates = np.clip(np.rint(step.rates * (255.0 / r_max)), 0, 255).astype(np.uint8)
     units, times = step.spike_units, step.spike_times
-    budget = spike_budget(len(rates))
+    matrix = None if snap.matrix is None else \
+        np.clip(np.rint(snap.matrix * (255.0 / MATRIX_MAX)), 0, 255).astype(np.uint8).tobytes()
+    budget = spike_budget(len(rates), 0 if matrix is None else len(matrix))
     left_out = max(0, len(units) - budget)
     if left_out:  # spikes come in random order, so the first `budget` are a fair sample
         units, times = units[:budget], times[:budget]
@@ -50,6 +54,8 @@ def pack(snap: Snapshot, r_max: float) -> dict:
         "training": snap.training,
         "scene": snap.scene,
         "lesions": list(snap.lesions),
+        # About once a second: the seen -> done weight matrix, row-major uint8 of MATRIX_MAX.
+        "matrix": matrix,
         "weights": snap.weights,
         "seen_phase": None if obs.phase is None else round(obs.phase, 2),
         "acting": None if snap.agent is None else snap.agent.action,

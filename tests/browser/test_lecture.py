@@ -112,6 +112,13 @@ def test_shortcuts_work_after_any_control_and_german_leaves_no_english(server_fa
             page.keyboard.press("f")
             assert page.evaluate("window.mirror.frozen") != frozen, controls.nth(k).evaluate("e => e.outerHTML")
             page.keyboard.press("f")
+        # The weight matrix (opened by the loop's click) arrives about once a second and is drawn.
+        page.wait_for_function("window.mirror.matrix.values && window.mirror.matrix.values.length === "
+                               "window.mirror.matrix.actions.length ** 2", timeout=5000)
+        lit = page.evaluate("""() => { const c = document.getElementById('matrix');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0; for (let i = 3; i < d.length; i += 4) n += d[i] > 0; return n; }""")
+        assert lit > 500, lit
         # The debate card (opened by the loop's click) names the other side.
         assert page.is_visible("#debate") and "Hickok" in page.inner_text("#debate")
         # The scene a lecturer sets (Fogassi's container) reaches the model and comes back in its state.

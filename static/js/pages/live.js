@@ -9,6 +9,7 @@ import { $, params, startPage, cameraFeed, landmarksOf, everyFrame, sourceLabel 
 import { SkeletonView } from "../views/skeleton.js";
 import { ActionView } from "../views/actions.js";
 import { RasterView } from "../views/raster.js";
+import { MatrixView } from "../views/matrix.js";
 import { BrainView } from "../views/brain.js";
 import { SpikeSound } from "../views/sound.js";
 import { StoryView } from "../views/story.js";
@@ -21,6 +22,7 @@ export async function startLivePage(mode) {
   const view = new SkeletonView($("view"));
   const raster = new RasterView($("raster"));
   const brain = new BrainView($("brain"), () => raster.regionRates);
+  const matrix = mode === "lecture" ? new MatrixView($("matrix")) : null;  // drawn while its card is open
   const agent = new AgentView({ canvas: $("agent"), box: $("agent-box"), label: $("agent-label") });
   const actions = new ActionView({
     label: $("action-label"), explanation: $("action-explanation"), marker: $("gauge-marker"), list: $("evidence"),
@@ -44,7 +46,7 @@ export async function startLivePage(mode) {
     framesDrawn: 0,
     drawMs: 0,               // time spent drawing, summed over framesDrawn
     frozen: false,           // the lecture's freeze
-    view, raster, brain, sound,
+    view, raster, brain, sound, matrix,
     get agent() { return agent.agent; },   // the model's own figure while it acts
     get story() { return storyView.text; },
   };
@@ -114,6 +116,8 @@ export async function startLivePage(mode) {
       agent.setEdges(h.edges);
       for (const v of [actions, agent, storyView]) v.setClasses(classes);
       for (const v of [raster, brain, sound, agent]) v.setLayout(h.mirror);
+      matrix?.setLayout(h.mirror);
+      matrix?.setClasses(classes);
       controls?.setHello(h, classes);
       if (h.mirror_error) console.warn(`the mirror model is off: ${h.mirror_error}`);
       if (h.actions_error) {
@@ -177,7 +181,7 @@ export async function startLivePage(mode) {
     onFreeze: (on) => { page.frozen = on; },
   }) : null;
   page.controls = controls;
-  if (controls) views = [...views, controls];
+  if (controls) views = [...views, controls, matrix];
 
   onLanguage(() => {
     sound.render();
@@ -186,6 +190,7 @@ export async function startLivePage(mode) {
       const classes = new Classes(page.hello.classes || []);
       for (const v of [actions, agent, storyView]) v.setClasses(classes);
       controls?.setHello(page.hello, classes);
+      matrix?.setClasses(classes);
     }
     if (page.state) for (const v of views) v.applyState(page.state);
   });
@@ -201,6 +206,7 @@ export async function startLivePage(mode) {
     raster.draw();
     brain.draw();
     agent.draw();
+    matrix?.draw();
     page.framesDrawn++;
     page.drawMs += performance.now() - start;
   });

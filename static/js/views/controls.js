@@ -31,11 +31,13 @@ export class LectureControls {
     $("ctl-freeze").addEventListener("click", () => this.freeze(!this.frozen));
     $("ctl-speed").addEventListener("change", (e) => this.send("speed", { factor: Number(e.target.value) }));
     $("ctl-why").addEventListener("click", () => this.showWhy(!this.why));
-    $("ctl-debate").addEventListener("click", () => {
-      const on = $("debate").hidden;
-      $("debate").hidden = !on;
-      $("ctl-debate").setAttribute("aria-pressed", String(on));
-    });
+    for (const [button, card] of [["ctl-debate", "debate"], ["ctl-matrix", "matrix-card"]]) {
+      $(button).addEventListener("click", () => {
+        const on = $(card).hidden;
+        $(card).hidden = !on;
+        $(button).setAttribute("aria-pressed", String(on));
+      });
+    }
     $("ctl-projector").addEventListener("click", () => this.projector(!document.body.classList.contains("projector")));
     const lang = $("ctl-language");
     for (const [code, name] of Object.entries(LANGUAGES)) lang.add(new Option(name, code, false, code === language));
