@@ -138,6 +138,9 @@ def test_shortcuts_work_after_any_control_and_german_leaves_no_english(server_fa
         page.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + box["height"] * 0.5)
         page.wait_for_timeout(300)
         assert page.evaluate(ENGLISH_LEFT) == []
+        # The inspector tallies the unit's rate while its action is seen and while it is done.
+        if page.evaluate("window.mirror.controls.layout.pref[window.mirror.controls.selected] >= 0"):
+            assert "gesehen" in page.inner_text("#inspector") and "getan" in page.inner_text("#inspector")
         assert page.inner_text("#source").startswith("Aufnahme")
         assert page.inner_text("#sound") in ("Ton an", "Ton aus")
         assert page.inner_text("#sound") == ("Ton an" if page.evaluate("window.mirror.sound.on") else "Ton aus")

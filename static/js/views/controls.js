@@ -22,6 +22,7 @@ export class LectureControls {
     this.selected = -1;
     this.actions = [];
     this.why = false;
+    this.seenDone = { seen: { sum: 0, n: 0 }, done: { sum: 0, n: 0 } };  // the inspected unit's tallies
     $("ctl-source").addEventListener("change", (e) => useSource(e.target.value));
     $("ctl-learning").addEventListener("change", (e) => this.send("learning", { on: e.target.checked }));
     $("ctl-training").addEventListener("change", (e) => this.send("train", { mode: e.target.value }));
@@ -45,6 +46,7 @@ export class LectureControls {
     $("raster").addEventListener("click", (e) => {
       const r = e.target.getBoundingClientRect();
       this.selected = raster.unitAt(e.clientX - r.left, e.clientY - r.top);
+      this.seenDone = { seen: { sum: 0, n: 0 }, done: { sum: 0, n: 0 } };
       this.inspect();
     });
     window.addEventListener("keydown", (e) => this.key(e));
@@ -116,7 +118,7 @@ export class LectureControls {
     }
     const source = state.stream.startsWith("cam:") ? "camera" : state.stream;
     if ($("ctl-source").value !== source && document.activeElement !== $("ctl-source")) $("ctl-source").value = source;
-    if (this.selected >= 0) this.inspect();
+    if (this.selected >= 0) { this.tally(state); this.inspect(); }
     this.renderWhy(state.action?.why);
     const share = `${location.origin}/view?source=${encodeURIComponent(state.stream)}`;
     if ($("ctl-share").textContent !== share) $("ctl-share").textContent = share;
@@ -138,6 +140,18 @@ export class LectureControls {
     this.noticeTimer = setTimeout(() => { notice.hidden = true; }, 8000);
   }
 
+  // The inspected unit's mean rate while its action is seen and while the model does it.
+  tally(state) {
+    const layout = this.layout, rates = this.raster.rates, i = this.selected;
+    if (!layout || !rates || layout.pref[i] < 0) return;
+    const pref = layout.actions[layout.pref[i]], m = state.mirror;
+    const phase = m.acting === pref ? "done" : (!m.acting && state.action?.label === pref ? "seen" : null);
+    if (!phase) return;
+    const s = this.seenDone[phase];
+    s.sum += rates[i];
+    s.n += 1;
+  }
+
   inspect() {
     const box = $("inspector"), layout = this.layout, rates = this.raster.rates;
     if (this.selected < 0 || !layout) { box.hidden = true; return; }
@@ -149,6 +163,8 @@ export class LectureControls {
       index: i, type: words(`unit.${type.key}`, type.label), region: words(`region.${region.key}.short`, region.label),
       action: pref === "—" ? pref : this.classes.label(pref), rate: rates ? rates[i].toFixed(0) : "–",
     });
+    const mean = (s) => (s.n ? (s.sum / s.n).toFixed(0) : "–");
+    if (pref !== "—") box.textContent += ` · ${t("lecture.unit_seen_done", { seen: mean(this.seenDone.seen), done: mean(this.seenDone.done) })}`;
   }
 
   // The "why" view: which body parts and which stretch of the movement drove the decision,
