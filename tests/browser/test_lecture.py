@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 
 from demo.lab.chromium import write_y4m
+from demo.recording import Recording
+from demo.synth import virtual_actor
 
 from chromium import COVERING, CUT_TEXT, close, open_page, shot
 from helpers import biisc, read_frames
@@ -175,6 +178,46 @@ def test_switching_to_a_recording_ten_times_never_leaves_the_page_still(server_f
             stream = page.evaluate("window.mirror.state.stream")
             assert page.evaluate("window.mirror.statesReceived") >= before + 10 and stream == "replay:default", \
                 (attempt, stream)
+    finally:
+        close(pw, ctx)
+    assert not console, console
+
+
+def grasps(path, repeats: int = 3):
+    """A recording of the virtual actor grasping to eat and grasping to place, in turn, standing
+    still for 2 s after each: separate movements, as Fogassi's trials."""
+    parts, start = [], 0.0
+    for k in range(repeats):
+        for action in ("grasp-to-mouth", "grasp-to-place"):
+            rec = virtual_actor.recording(action, 4000 + k)
+            hold = int(2.0 * rec.fps)
+            n = len(rec) + hold
+            idx = np.r_[np.arange(len(rec)), np.full(hold, len(rec) - 1)]
+            parts.append((start + np.arange(n) / rec.fps, rec.landmarks[idx], rec.world[idx], rec))
+            start += n / rec.fps
+    first = parts[0][3]
+    return Recording(t=np.concatenate([p[0] for p in parts]), landmarks=np.concatenate([p[1] for p in parts]),
+                     world=np.concatenate([p[2] for p in parts]), fps=first.fps, source="virtual actor: grasps",
+                     image_size=first.image_size, pose_model=first.pose_model, label=None,
+                     attribution=first.attribution).save(path)
+
+
+def test_the_trials_card_shows_goal_units_by_condition(server_factory, tmp_path):
+    """Fogassi's view from the live model: each seen grasp is a trial of what it was named."""
+    srv, hub = server_factory(recordings={"grasps": grasps(tmp_path / "grasps.mirror.npz")})
+    pw, ctx, page, console = open_page(tmp_path, srv.url + "/lecture?source=replay:grasps", None)
+    try:
+        page.wait_for_function("window.mirror.state && window.mirror.state.mirror", timeout=20000)
+        page.click("#ctl-trials")
+        page.select_option("#ctl-scene", "grasp-to-mouth")
+        page.wait_for_function("window.mirror.trials.trials.size >= 2", timeout=60000)
+        page.wait_for_timeout(500)
+        lit = page.evaluate("""() => { const c = document.getElementById('trials');
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0; for (let i = 3; i < d.length; i += 4) n += d[i] > 0; return n; }""")
+        print(page.evaluate("[...window.mirror.trials.trials.entries()].map(([k, v]) => [k, v.length])"))
+        assert lit > 300, lit
+        shot(page, "lecture-trials.png")
     finally:
         close(pw, ctx)
     assert not console, console

@@ -10,6 +10,7 @@ import { SkeletonView } from "../views/skeleton.js";
 import { ActionView } from "../views/actions.js";
 import { RasterView } from "../views/raster.js";
 import { MatrixView } from "../views/matrix.js";
+import { TrialsView } from "../views/trials.js";
 import { BrainView } from "../views/brain.js";
 import { SpikeSound } from "../views/sound.js";
 import { StoryView } from "../views/story.js";
@@ -23,6 +24,7 @@ export async function startLivePage(mode) {
   const raster = new RasterView($("raster"));
   const brain = new BrainView($("brain"), () => raster.regionRates);
   const matrix = mode === "lecture" ? new MatrixView($("matrix")) : null;  // drawn while its card is open
+  const trials = mode === "lecture" ? new TrialsView($("trials"), raster) : null;
   const agent = new AgentView({ canvas: $("agent"), box: $("agent-box"), label: $("agent-label") });
   const actions = new ActionView({
     label: $("action-label"), explanation: $("action-explanation"), marker: $("gauge-marker"), list: $("evidence"),
@@ -46,7 +48,7 @@ export async function startLivePage(mode) {
     framesDrawn: 0,
     drawMs: 0,               // time spent drawing, summed over framesDrawn
     frozen: false,           // the lecture's freeze
-    view, raster, brain, sound, matrix,
+    view, raster, brain, sound, matrix, trials,
     get agent() { return agent.agent; },   // the model's own figure while it acts
     get story() { return storyView.text; },
   };
@@ -116,8 +118,7 @@ export async function startLivePage(mode) {
       agent.setEdges(h.edges);
       for (const v of [actions, agent, storyView]) v.setClasses(classes);
       for (const v of [raster, brain, sound, agent]) v.setLayout(h.mirror);
-      matrix?.setLayout(h.mirror);
-      matrix?.setClasses(classes);
+      for (const v of [matrix, trials]) { v?.setLayout(h.mirror); v?.setClasses(classes); }
       controls?.setHello(h, classes);
       if (h.mirror_error) console.warn(`the mirror model is off: ${h.mirror_error}`);
       if (h.actions_error) {
@@ -181,7 +182,7 @@ export async function startLivePage(mode) {
     onFreeze: (on) => { page.frozen = on; },
   }) : null;
   page.controls = controls;
-  if (controls) views = [...views, controls, matrix];
+  if (controls) views = [...views, controls, matrix, trials];
 
   onLanguage(() => {
     sound.render();
@@ -190,7 +191,7 @@ export async function startLivePage(mode) {
       const classes = new Classes(page.hello.classes || []);
       for (const v of [actions, agent, storyView]) v.setClasses(classes);
       controls?.setHello(page.hello, classes);
-      matrix?.setClasses(classes);
+      for (const v of [matrix, trials]) v?.setClasses(classes);
     }
     if (page.state) for (const v of views) v.applyState(page.state);
   });
@@ -207,6 +208,7 @@ export async function startLivePage(mode) {
     brain.draw();
     agent.draw();
     matrix?.draw();
+    trials?.draw();
     page.framesDrawn++;
     page.drawMs += performance.now() - start;
   });

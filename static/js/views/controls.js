@@ -32,11 +32,12 @@ export class LectureControls {
     $("ctl-freeze").addEventListener("click", () => this.freeze(!this.frozen));
     $("ctl-speed").addEventListener("change", (e) => this.send("speed", { factor: Number(e.target.value) }));
     $("ctl-why").addEventListener("click", () => this.showWhy(!this.why));
-    for (const [button, card] of [["ctl-debate", "debate"], ["ctl-matrix", "matrix-card"]]) {
+    for (const [button, card] of [["ctl-debate", "debate"], ["ctl-matrix", "matrix-card"], ["ctl-trials", "trials-card"]]) {
       $(button).addEventListener("click", () => {
         const on = $(card).hidden;
         $(card).hidden = !on;
         $(button).setAttribute("aria-pressed", String(on));
+        if (on) $(card).scrollIntoView({ block: "nearest" });  // the column scrolls on small screens
       });
     }
     $("ctl-projector").addEventListener("click", () => this.projector(!document.body.classList.contains("projector")));
