@@ -67,6 +67,7 @@ def test_the_lecture_controls_never_cover_the_person_and_no_text_is_cut(server_f
                 page.wait_for_timeout(400)  # a few frames drawn at the new size
                 assert page.evaluate(COVERING, COVERS) == [], (w, h, why)
                 assert page.evaluate(CUT_TEXT) == [], (w, h, why)
+                assert not page.evaluate(LONG_STORY_MEETS_FOOT), (w, h, why)
             page.click("#ctl-why")
             if i == len(SIZES) - 1:  # projector: dark words need light boxes of their own
                 box = page.locator("#raster").bounding_box()
@@ -81,6 +82,17 @@ def test_the_lecture_controls_never_cover_the_person_and_no_text_is_cut(server_f
     finally:
         close(pw, ctx)
     assert not console, console
+
+
+# Does the longest sentence a visitor gets (three lines) run into the privacy line under it?
+LONG_STORY_MEETS_FOOT = """() => {
+  const story = document.getElementById('story'), was = story.textContent;
+  story.textContent = 'Du: Etwas abstellen. Manche Einheiten des Modells antworten, wenn sie es sehen und wenn ' +
+    'die Figur es tut.';
+  const a = story.getBoundingClientRect(), b = document.querySelector('.privacy').getBoundingClientRect();
+  story.textContent = was;
+  return a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+}"""
 
 
 # Every English string of en.json that German says differently, as it would be shown (a
