@@ -22,7 +22,7 @@ export class LectureControls {
     this.selected = -1;
     this.actions = [];
     this.why = false;
-    this.seenDone = { seen: { sum: 0, n: 0 }, done: { sum: 0, n: 0 } };  // the inspected unit's tallies
+    this.resetTally();
     $("ctl-source").addEventListener("change", (e) => useSource(e.target.value));
     $("ctl-learning").addEventListener("change", (e) => this.send("learning", { on: e.target.checked }));
     $("ctl-training").addEventListener("change", (e) => this.send("train", { mode: e.target.value }));
@@ -47,7 +47,7 @@ export class LectureControls {
     $("raster").addEventListener("click", (e) => {
       const r = e.target.getBoundingClientRect();
       this.selected = raster.unitAt(e.clientX - r.left, e.clientY - r.top);
-      this.seenDone = { seen: { sum: 0, n: 0 }, done: { sum: 0, n: 0 } };
+      this.resetTally();
       this.inspect();
     });
     window.addEventListener("keydown", (e) => this.key(e));
@@ -140,6 +140,8 @@ export class LectureControls {
     clearTimeout(this.noticeTimer);
     this.noticeTimer = setTimeout(() => { notice.hidden = true; }, 8000);
   }
+
+  resetTally() { this.seenDone = { seen: { sum: 0, n: 0 }, done: { sum: 0, n: 0 } }; }
 
   // The inspected unit's mean rate while its action is seen and while the model does it.
   tally(state) {
