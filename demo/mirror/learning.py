@@ -32,7 +32,7 @@ class Associations:
     """The plastic units' seen weights under one rule.
 
     `start(weights)` sets the weights learning starts from (W0) and forgets the statistics;
-    `update(dt, seen, doing, rates_above_rest)` takes one step of experience and returns the
+    `update(dt, seen, doing, above_rest, frozen)` takes one step of experience and returns the
     new weights of the plastic units."""
 
     def __init__(self, params: Learning, budget: np.ndarray) -> None:
@@ -49,16 +49,29 @@ class Associations:
         self.doing = np.zeros(units)         # s-weighted: each unit's action done
         self.both = np.zeros((units, classes))
 
-    def update(self, dt: float, seen: np.ndarray, doing: np.ndarray, above_rest: np.ndarray) -> np.ndarray:
+    def update(self, dt: float, seen: np.ndarray, doing: np.ndarray, above_rest: np.ndarray,
+               frozen: np.ndarray) -> np.ndarray:
         """One step: `seen` (K,) the lingering seen evidence, `doing` (P,) each unit's own motor
-        command, `above_rest` (P,) its rate above rest as a fraction of r_max."""
+        command, `above_rest` (P,) its rate above rest as a fraction of r_max; `frozen` (P,) units
+        (lesioned) keep their weights and statistics as they are."""
+        before = self.weights
         if self.params.rule == "hebb":
-            return self._hebb(dt, seen, doing, above_rest)
+            after = self._hebb(dt, seen, doing, above_rest)
+        else:
+            after = self._contingency(dt, seen, doing, frozen)
+        if frozen.any():
+            after[frozen] = before[frozen]
+        self.weights = after
+        return after
+
+    def _contingency(self, dt: float, seen: np.ndarray, doing: np.ndarray, frozen: np.ndarray) -> np.ndarray:
         keep = math.exp(-dt / self.params.window)
         self.time = keep * self.time + dt
         self.seen = keep * self.seen + dt * seen
-        self.doing = keep * self.doing + dt * doing
-        self.both = keep * self.both + dt * np.outer(doing, seen)
+        # A frozen unit's rows stand still: neither forgotten nor added to.
+        decay, add = np.where(frozen, 1.0, keep), np.where(frozen, 0.0, dt)
+        self.doing = decay * self.doing + add * doing
+        self.both = decay[:, None] * self.both + add[:, None] * np.outer(doing, seen)
         after_seen = self.both / np.maximum(self.seen, 1e-9)
         if self.params.rule == "contingency":
             otherwise = (self.doing[:, None] - self.both) / np.maximum(self.time - self.seen, 1e-9)
@@ -68,13 +81,11 @@ class Associations:
 
     def _hebb(self, dt: float, seen: np.ndarray, doing: np.ndarray, above_rest: np.ndarray) -> np.ndarray:
         if doing.max(initial=0.0) >= MIN_COMMAND and seen.max(initial=0.0) >= MIN_EVIDENCE:
-            grown = self.weights + self.params.rate * dt * above_rest[:, None] * seen[None, :]
-            self.weights = self._bounded(grown)
-        return self.weights
+            return self._bounded(self.weights + self.params.rate * dt * above_rest[:, None] * seen[None, :])
+        return self.weights.copy()
 
     def _bounded(self, w: np.ndarray) -> np.ndarray:
         w = np.maximum(w, 0.0)
         norm = np.linalg.norm(w, axis=1)
         w *= np.minimum(1.0, self.budget / np.maximum(norm, 1e-12))[:, None]
-        self.weights = w
         return w

@@ -204,6 +204,9 @@ class MirrorUnits:
         doing = self.pop.execute[idx] @ exe.vector(len(self.pop.actions))
         # Postsynaptic activity above rest (the Hebbian rule's): a unit idling at rest learns nothing.
         above = np.clip((self.rates[idx] - self.rest[idx]) / self.pop.params.dynamics.r_max, 0.0, 1.0)
-        self.weights[idx] = self.associations.update(dt, self.seen_trace, doing, above)
+        new = self.associations.update(dt, self.seen_trace, doing, above, self.silenced[idx])
+        if np.array_equal(new, self.weights[idx]):
+            return False  # nothing seen or done that counts: the inputs stay as they were
+        self.weights[idx] = new
         self._inputs_changed()
         return True

@@ -105,9 +105,11 @@ class MirrorSystem:
 
     def set_context(self, action: str | None) -> None:
         """What the scene offers, as the goal it affords (a cup: grasp-to-mouth); None: nothing."""
-        if action is not None and action not in self.names:
-            raise MirrorCommandError(f"The model has no action {action!r}.",
-                                     f"Choose one of: {', '.join(self.names)}, or null for nothing.")
+        goals = [a.name for a in self.population.actions if a.goal_directed]
+        if action is not None and action not in goals:
+            raise MirrorCommandError(f"The scene can offer only a goal, not {action!r}: only goal-directed "
+                                     "classes have a chain of goal units.",
+                                     f"Choose one of: {', '.join(goals)}, or null for nothing.")
         self._queue(lambda t: setattr(self, "context", action))
 
     def lesion(self, regions: list) -> None:

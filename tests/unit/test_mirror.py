@@ -218,10 +218,11 @@ def test_broadly_congruent_units_also_answer_related_actions_strict_ones_do_not(
 
 
 @pytest.mark.parametrize("lesions", [["F5"], []])
-def test_silencing_f5_leaves_seeing_intact(shipped, params, seen, lesions):
-    """The lecture's lesion toggle: with F5 silenced its units neither fire seeing nor doing, while
-    STS and PF still answer what is seen: the understanding is upstream (the recogniser and the
-    visual units); the mirror units read it out. Negative control: no lesion, F5 fires."""
+def test_silencing_f5_leaves_seeing_intact(shipped, params, seen, training_trials, lesions):
+    """The lecture's lesion toggle: with F5 silenced its units neither fire seeing nor doing nor
+    learn, while STS and PF still answer what is seen: the understanding is upstream (the
+    recogniser and the visual units); the mirror units read it out. Negative control: no
+    lesion, F5 fires and learns."""
     s = session(shipped, params)
     s.lesion(lesions)
     trace = ex.see_and_do(s, {"point": seen["point"]}, act=["point"])
@@ -234,8 +235,17 @@ def test_silencing_f5_leaves_seeing_intact(shipped, params, seen, lesions):
           f"PF chain {pf_seeing:.1f} Hz seeing point")
     assert sts_seeing >= 15 and pf_seeing >= 10
     assert (f5_seeing == 0 and f5_doing == 0) == (lesions == ["F5"])
+    learnt = np.intersect1d(f5, np.flatnonzero(pop.plastic))
+    before = s.model.weights[learnt].copy()
+    ex.pairing(s, {"grasp-to-mouth": training_trials["grasp-to-mouth"]}, ("grasp-to-mouth", "point"))
+    moved = np.abs(s.model.weights[learnt] - before).max()
+    print(f"lesions {lesions}: F5 weights moved by {moved:.3f} in pairing")
+    assert (moved == 0) == (lesions == ["F5"])
     with pytest.raises(MirrorCommandError):
         s.lesion(["V1"])
+    with pytest.raises(MirrorCommandError) as refused:  # aimless classes have no chain to select
+        s.set_context("arm-circles")
+    assert "grasp-to-mouth" in refused.value.fix
 
 
 def own_response(trace, rest, units_of, actions) -> float:
