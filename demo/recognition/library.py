@@ -37,6 +37,17 @@ class ActionFileError(DemoError):
     code = "bad_action"
 
 
+class LibraryNotWritableError(DemoError):
+    code = "library_not_writable"
+
+
+def _not_writable(what: str, path: Path, e: OSError) -> LibraryNotWritableError:
+    return LibraryNotWritableError(
+        f"Could not {what} {path}: {e.strerror or e}.",
+        "Make that folder writable, or start the demo with --library DIR on a writable folder; "
+        "nothing was lost (recorded examples stay on the page until they are saved).")
+
+
 @dataclass
 class ActionClass:
     name: str
@@ -171,7 +182,10 @@ class Library:
 
     def write_calibration(self, sure: float, details: dict) -> Path:
         path = self.root / CALIBRATION
-        path.write_text(json.dumps({"sure": sure, "classes": self.fingerprint(), **details}, indent=2) + "\n")
+        try:
+            path.write_text(json.dumps({"sure": sure, "classes": self.fingerprint(), **details}, indent=2) + "\n")
+        except OSError as e:
+            raise _not_writable("write", path, e) from e
         return path
 
     def __iter__(self):
@@ -190,16 +204,24 @@ class Library:
         """Write a class and its examples; merges examples into an existing class unless `replace`."""
         parse_manifest(Path(f"{cls.name}/{MANIFEST}"), cls.manifest())  # validate before writing
         directory = self.root / cls.name
-        if directory.exists() and replace:
-            shutil.rmtree(directory)
-        _write_class(directory, cls, recordings)
-        self.reload()
+        try:
+            if directory.exists() and replace:
+                shutil.rmtree(directory)
+            _write_class(directory, cls, recordings)
+        except OSError as e:
+            raise _not_writable("write the class to", directory, e) from e
+        finally:
+            self.reload()
         return self.classes[cls.name]
 
     def remove(self, name: str) -> None:
         cls = self[name]
-        shutil.rmtree(cls.directory)
-        self.reload()
+        try:
+            shutil.rmtree(cls.directory)
+        except OSError as e:
+            raise _not_writable("remove", cls.directory, e) from e
+        finally:
+            self.reload()
 
     def export(self, names: list[str], out: Path) -> Path:
         """One zip file holding the classes' manifests and recordings (landmarks only)."""
@@ -221,8 +243,11 @@ class Library:
         if clash and not replace:
             raise ActionFileError(f"{pack}: {', '.join(clash)} already in {self.root}; nothing was imported.",
                                   "Remove them first, or import with --replace.")
-        self.root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".import-", dir=self.root))
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".import-", dir=self.root))
+        except OSError as e:
+            raise _not_writable("import into", self.root, e) from e
         try:
             for cls, recs in classes:
                 _write_class(staging / cls.name, cls, recs)
@@ -231,6 +256,8 @@ class Library:
                 if old.exists():
                     old.rename(staging / f".old-{cls.name}")
                 (staging / cls.name).rename(old)
+        except OSError as e:
+            raise _not_writable("import into", self.root, e) from e
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             self.reload()

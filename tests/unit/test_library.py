@@ -8,9 +8,10 @@ import zipfile
 import numpy as np
 import pytest
 
-from demo import landmarks
+from demo import config, landmarks
 from demo.cli.main import main
-from demo.recognition.library import ActionFileError, Library, load_class
+from demo.live.drafts import Drafts
+from demo.recognition.library import ActionFileError, Library, LibraryNotWritableError, load_class
 from demo.recording import Recording
 from demo.synth import virtual_actor
 
@@ -179,3 +180,20 @@ def test_classify_names_no_action_in_a_clip_with_nobody(tmp_path, capsys):
     assert row["label"] is None and row["seen"] == 0.0 and row["goal_directed"] == 0.5
     assert main(["classify", str(path)]) == 0
     assert "nobody seen" in capsys.readouterr().out
+
+
+def test_a_library_that_cannot_be_written_says_where_and_keeps_the_examples(tmp_path):
+    """The record page saving into a folder it cannot write (a read-only kiosk image; here a path
+    under a file): a clear error naming the folder, the page's examples kept, nothing half-made."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    library = Library(blocker / "actions")
+    drafts = Drafts()
+    drafts.add("page", list(virtual_actor.recording("point", 1).poses()))
+    with pytest.raises(LibraryNotWritableError) as err:
+        drafts.save("page", library, {"name": "my-point", "goal_directed": True})
+    assert str(blocker / "actions" / "my-point") in err.value.message and "--library" in err.value.fix
+    assert err.value.code == "library_not_writable"
+    assert len(drafts.summary("page")["examples"]) == 1
+    with pytest.raises(LibraryNotWritableError, match="import into"):
+        library.import_pack(Library(config.ACTIONS_DIR).export(["point"], tmp_path / "pack.zip"))
