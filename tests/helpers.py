@@ -56,15 +56,16 @@ def lan_address() -> str | None:
 
 
 def start_demo(port: int, *args: str, scheme: str = "http", log: Path | None = None,
-               probe_host: str = "127.0.0.1"):
+               probe_host: str = "127.0.0.1", env: dict | None = None):
     """`python -m demo` in a subprocess, as a user starts it; returns once it answers at
-    `probe_host`. `log`: a file for its standard error (the operator's log), else discarded."""
+    `probe_host`. `log`: a file for its standard error (the operator's log), else discarded;
+    `env`: its environment (default: this one)."""
     import subprocess
     import sys
 
     err = open(log, "wb") if log is not None else subprocess.DEVNULL  # noqa: SIM115 (the child holds it)
     proc = subprocess.Popen([sys.executable, "-m", "demo", "--port", str(port), "--no-provision", *args],
-                            cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=err)
+                            cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=err, env=env)
     if wait_until_up(f"{scheme}://{probe_host}:{port}", 30, alive=lambda: proc.poll() is None):
         return proc
     if proc.poll() is not None:

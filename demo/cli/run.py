@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import socket
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from demo.web.server import create_app
 from demo.web.server_log import quiet_server_log
 
 log = logging.getLogger(__name__)
+_MATPLOTLIB_DIR: tempfile.TemporaryDirectory | None = None
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -102,6 +105,12 @@ def ssl_context(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
+    # mediapipe imports matplotlib, which would make its cache folder in $HOME: a server leaves
+    # no files behind, so it gets a folder of its own that goes when the process ends.
+    if "MPLCONFIGDIR" not in os.environ:
+        global _MATPLOTLIB_DIR  # noqa: PLW0603 (kept for the process's life)
+        _MATPLOTLIB_DIR = tempfile.TemporaryDirectory(prefix="mirror-matplotlib-")
+        os.environ["MPLCONFIGDIR"] = _MATPLOTLIB_DIR.name
     if args.no_provision:
         model_path = pose_models.resolve(args.pose_model)
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -98,3 +99,23 @@ def test_a_port_out_of_range_or_in_use_is_refused_before_it_says_it_runs(pose_mo
     proc = start_demo(port, "--host", "::1", probe_host="[::1]")
     proc.kill()
     proc.wait()
+
+
+def test_a_server_writes_nothing_into_home(tmp_path, pose_model):
+    """mediapipe imports matplotlib, which makes its cache folder in $HOME: a kiosk's server, from
+    start through a visitor's camera frames, leaves $HOME as it found it."""
+    home = tmp_path / "home"
+    home.mkdir()
+    port = free_port()
+    proc = start_demo(port, env={**os.environ, "HOME": str(home)})
+    try:
+        c = Client(f"http://127.0.0.1:{port}")
+        frame = cv2.imencode(".jpg", np.full((240, 320, 3), 128, np.uint8))[1].tobytes()
+        for i in range(1, 4):  # one in flight, as the page sends them
+            c.send(frame, i)
+            assert wait_for(lambda i=i: len(c.states) >= i, 30), c.errors
+        c.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(20)
+    assert sorted(p.relative_to(home) for p in home.rglob("*")) == []
