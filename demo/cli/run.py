@@ -25,7 +25,7 @@ from demo.web.server import create_app
 from demo.web.server_log import quiet_server_log
 
 log = logging.getLogger(__name__)
-_MATPLOTLIB_DIR: tempfile.TemporaryDirectory | None = None
+_KEPT: list[tempfile.TemporaryDirectory] = []  # folders that last as long as the process
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -108,9 +108,8 @@ def run(args: argparse.Namespace) -> int:
     # mediapipe imports matplotlib, which would make its cache folder in $HOME: a server leaves
     # no files behind, so it gets a folder of its own that goes when the process ends.
     if "MPLCONFIGDIR" not in os.environ:
-        global _MATPLOTLIB_DIR  # noqa: PLW0603 (kept for the process's life)
-        _MATPLOTLIB_DIR = tempfile.TemporaryDirectory(prefix="mirror-matplotlib-")
-        os.environ["MPLCONFIGDIR"] = _MATPLOTLIB_DIR.name
+        _KEPT.append(tempfile.TemporaryDirectory(prefix="mirror-matplotlib-"))
+        os.environ["MPLCONFIGDIR"] = _KEPT[-1].name
     if args.no_provision:
         model_path = pose_models.resolve(args.pose_model)
     else:
