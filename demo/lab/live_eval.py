@@ -5,8 +5,11 @@ frame rate to a server started here (the real Socket.IO path: handlers, stream, 
 recognition), then holds the clip's last picture still. From the states that come back it
 measures what a visitor would read: the share of moving time with the right class named, the
 gauge on the right side, the time to the first right label, the verdict shown once the
-movement ended ("just now: ..."), and the share of the held-still time shown as rest. It
-measures and prints; the tests judge.
+movement ended ("just now: ..."), and what the held picture was shown as: a person standing
+with the hands down should be shown at rest, a hand held up at the head (a phone at the ear)
+is still the action, and a picture the person has walked out of shows nobody. Which of the
+three the held picture is comes from the landmarks the server sent back, not from the
+recogniser's own rules. It measures and prints; the tests judge.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import numpy as np
 from demo.config import Settings
 from demo.errors import DemoError
 from demo.lab.clients import CameraClient
+from demo.landmarks import INDEX
+from demo.live.protocol import decode_landmarks
 from demo.sources import jpeg
 from demo.web.server import create_app
 from demo.web.server_thread import ServerThread
@@ -29,6 +34,10 @@ from demo.web.server_thread import ServerThread
 HOLD = 3.0          # seconds the last picture is held still
 SETTLE = 1.0        # seconds into the hold before rest is expected
 JPEG_QUALITY = 80
+_HANDS = [[INDEX[f"{side}_{p}"] for p in ("wrist", "index", "pinky", "thumb")] for side in ("left", "right")]
+_SHOULDERS = [INDEX["left_shoulder"], INDEX["right_shoulder"]]
+POSTURES = ("hands down", "hand raised", "nobody")
+SEEN_HAND = 0.5     # a hand's mean visibility from which it counts as seen (side-on, the far one is not)
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,8 @@ class Seen:
 
     clip: LiveClip
     moving: list[tuple[float, str | None, float]] = field(default_factory=list)  # (t, label, goal)
-    held: list[tuple[float, bool]] = field(default_factory=list)  # (t since hold, shown as rest)
+    held: list[tuple[float, bool, bool]] = field(default_factory=list)  # (t since hold, rest, moving)
+    posture: str = "nobody"  # the held picture: "hands down", "hand raised" or "nobody"
     verdict: str | None = None  # "just now: ...", the movement's verdict shown once it ended
 
 
@@ -57,7 +67,9 @@ class _Page(CameraClient):
 
     def _on_state(self, s: dict) -> None:
         super()._on_state(s)
-        self.states.append({"frame_id": s.get("frame_id"), "action": s.get("action")})
+        person = s.get("person")
+        self.states.append({"frame_id": s.get("frame_id"), "action": s.get("action"),
+                            "landmarks": decode_landmarks(person["landmarks"]) if person else None})
 
 
 def _frames(path: Path) -> tuple[list[bytes], float]:
@@ -90,6 +102,9 @@ def _play(url: str, clip: LiveClip, idle: set[str], hold: float) -> Seen:
     finally:
         page.close()
     seen = Seen(clip)
+    postures = [posture(s["landmarks"]) for s in page.states if s["frame_id"] is not None
+                and s["frame_id"] >= n_clip]
+    seen.posture = max(set(postures), key=postures.count) if postures else "nobody"
     for s in page.states:
         a, i = s["action"], s["frame_id"]
         if a is None or i is None:
@@ -101,9 +116,21 @@ def _play(url: str, clip: LiveClip, idle: set[str], hold: float) -> Seen:
         else:
             top = max(range(len(a["scores"])), key=a["scores"].__getitem__) if a["scores"] else None
             rest = not a["moving"] and a["label"] is None and (not idle or top in idle)
-            seen.held.append((t - n_clip / fps, rest))
+            seen.held.append((t - n_clip / fps, rest, bool(a["moving"])))
             seen.verdict = a.get("last") if not a["moving"] else seen.verdict
     return seen
+
+
+def posture(landmarks: np.ndarray | None) -> str:
+    """What a picture shows, from its landmarks: nobody, a seen hand above the shoulder line
+    (held up at the head), or the hands down."""
+    if landmarks is None:
+        return "nobody"
+    shoulder_y = float(landmarks[_SHOULDERS, 1].mean())
+    for hand in _HANDS:
+        if landmarks[hand, 3].mean() >= SEEN_HAND and landmarks[hand, 1].mean() < shoulder_y:
+            return "hand raised"
+    return "hands down"
 
 
 def measure(clips: Sequence[LiveClip], settings: Settings, hold: float = HOLD,
@@ -144,15 +171,23 @@ def _first_right(seen: Seen) -> float | None:
 
 
 def _rest(seen: Seen) -> float | None:
-    after = [r for t, r in seen.held if t >= SETTLE]
-    return float(np.mean(after)) if after else None
+    """Share of the hold after SETTLE shown as rest, for a person standing with the hands down."""
+    after = [r for t, r, _ in seen.held if t >= SETTLE]
+    return float(np.mean(after)) if after and seen.posture == "hands down" else None
+
+
+def _kept(seen: Seen) -> float | None:
+    """Share of the hold after SETTLE still shown as the movement, for a hand held up at the head."""
+    after = [m for t, _, m in seen.held if t >= SETTLE]
+    return float(np.mean(after)) if after and seen.posture == "hand raised" else None
 
 
 def _line(seen: Seen) -> str:
     def f(v):
         return "-" if v is None else f"{v:.2f}"
     return (f"moving states {len(seen.moving)}, right label {f(_right_label(seen))}, "
-            f"gauge right {f(_right_gauge(seen))}, verdict {seen.verdict}, rest when held {f(_rest(seen))}")
+            f"gauge right {f(_right_gauge(seen))}, verdict {seen.verdict}, held picture: {seen.posture}, "
+            f"shown as rest {f(_rest(seen))}, as the action {f(_kept(seen))}")
 
 
 def summarise(results: list[Seen]) -> dict:
@@ -173,4 +208,6 @@ def summarise(results: list[Seen]) -> dict:
             "never_right_label": sum(t is None for t in firsts),
             "verdict_right": mean(s.verdict == s.clip.action for s in labelled),
             "held_still_shown_as_rest": mean(_rest(s) for s in results),
+            "held_posture_shown_as_the_action": mean(_kept(s) for s in results),
+            "held_pictures": {p: sum(s.posture == p for s in results) for p in POSTURES},
             "clips_never_moving": sum(not s.moving for s in results)}

@@ -17,5 +17,6 @@ def test_what_the_page_shows_for_real_people(biisc_clips, pose_model, capsys):
     assert report["clips"] == 8 and report["clips_never_moving"] <= 1
     gauge = report["gauge_right_share_of_moving_time"]
     assert gauge["goal_directed"] >= 0.85                    # issue target: balanced 0.90
-    # Eight clips: one step is 0.125 (measured 0.875: one clip ends with a hand held at the head).
-    assert report["held_still_shown_as_rest"] >= 0.75         # issue target 0.95
+    # The held pictures split by what they show; a hand held up at the head stays the action.
+    assert sum(report["held_pictures"].values()) == 8 and report["held_pictures"]["hands down"] >= 5
+    assert report["held_still_shown_as_rest"] >= 0.9          # issue target 0.95
