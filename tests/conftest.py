@@ -8,11 +8,14 @@ MediaPipe on real footage or reads the BIISC set. The fast loop is
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
 
 from demo.config import Settings
+from demo.lab.figures import TESTS_OUT
 from demo.pose import bundles as pose_models
 from demo.pose.extract import extract_many
 from demo.recognition.library import Library
@@ -20,7 +23,7 @@ from demo.sources import jpeg
 from demo.web.server import create_app
 from demo.web.server_thread import ServerThread
 
-from helpers import BIISC, NAME, biisc, build_library, read_frames
+from helpers import BIISC, FIGURES, NAME, biisc, build_library, read_frames
 
 # Fixtures that put real people's footage through the pose model (a test using one is `footage`).
 FOOTAGE_FIXTURES = {"drink_clip", "drink_jpegs", "biisc_clips", "biisc_library", "detections", "extracted",
@@ -34,6 +37,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
         if kind == "footage" or FOOTAGE_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.footage)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The figures tests recorded (helpers.figure), for `python -m demo figures run`."""
+    out = os.environ.get(TESTS_OUT)
+    if out and FIGURES:
+        Path(out).write_text(json.dumps(FIGURES, indent=2, ensure_ascii=False) + "\n")
 
 
 @pytest.fixture(scope="session")

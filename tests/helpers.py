@@ -23,6 +23,17 @@ BIISC = DATA / "biisc" / "videos"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+# Figures tests measured for README and docs (`figure`); conftest writes them out when
+# `python -m demo figures run` asks (demo/lab/figures.py), and the documents quote them from there.
+FIGURES: dict[str, str] = {}
+
+
+def figure(key: str, text: str) -> None:
+    """A figure a test measured: printed, and kept under `key` for the documents."""
+    print(f"{key}: {text}")
+    FIGURES[key] = text
+
+
 def biisc(name: str) -> Path:
     path = BIISC / name
     if not path.is_file():

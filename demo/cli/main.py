@@ -36,6 +36,7 @@ COMMANDS = (
     Command("skeletons", "skeletons", "goal vs meaningless on Kinect skeleton sets (MSR, UTKinect, GTU)"),
     Command("mirror", "mirror", "the mirror-unit model: plot its typical responses", aliases=("model",)),
     Command("bench", "bench", "measure pose, pipeline and round-trip speed"),
+    Command("figures", "figures", "measure again, or check, the figures quoted in README and docs"),
     Command("soak", "soak", "run both paths for a long time; print memory, latency and errors"),
 )
 BY_NAME = {n: c for c in COMMANDS for n in (c.name, *c.aliases)}

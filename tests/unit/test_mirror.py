@@ -26,7 +26,7 @@ from demo.recognition import training
 from demo.recognition.library import Library
 from demo.synth import virtual_actor
 
-from helpers import GOAL
+from helpers import GOAL, figure
 
 GOAL_DIRECTED = ["grasp-to-mouth", "grasp-to-place", "hand-to-ear", "point", "reach-to-grasp"]
 MEANINGLESS = ["arm-circles", "flailing"]
@@ -174,7 +174,7 @@ def test_1_mirror_units_fire_when_doing_and_when_seeing(shipped, params, seen, c
     s = session(shipped, sees_nothing(params, "strict") if control else params)
     trace = ex.see_and_do(s, seen, act=s.names)
     pop = s.population
-    holds = []
+    holds, rows = [], []
     for a in GOAL_DIRECTED:
         units = pop.select(type="strict", action=a)
         rest = s.model.rest[units].mean()
@@ -182,7 +182,14 @@ def test_1_mirror_units_fire_when_doing_and_when_seeing(shipped, params, seen, c
         others = np.mean([trace.mean(units, seen=b) for b in s.names if b != a])
         print(f"{a}: rest {rest:.1f}, seeing {seeing:.1f}, doing {doing:.1f}, seeing others {others:.1f} Hz")
         holds.append(seeing >= rest + 15 and doing >= rest + 30 and seeing - rest >= 2.5 * (others - rest))
+        rows.append((rest, seeing, doing, others - rest))
     assert all(holds) == (control is None)
+    if control is None:
+        (rest_lo, seen_lo, done_lo, others_lo), (rest_hi, seen_hi, done_hi, others_hi) = np.min(rows, 0), np.max(
+            rows, 0)
+        figure("own.seen", f"{seen_lo:.0f}-{seen_hi:.0f} Hz seen, {done_lo:.0f}-{done_hi:.0f} Hz done, "
+                           f"rest {rest_lo:.1f}-{rest_hi:.1f} Hz; other seen actions {max(others_lo, 0):.0f}-"
+                           f"{others_hi:.0f} Hz above rest")
     # Motor-only units act but do not see; visual-only units see but do not act.
     motor, visual = pop.select(type="motor", action="point"), pop.select(type="visual", action="point")
     assert trace.mean(motor, done="point") >= s.model.rest[motor].mean() + 30
@@ -288,6 +295,11 @@ def test_2_goal_directed_actions_drive_the_mirror_units_more(shipped, params, se
     print(f"{control or 'shipped'}: mirror units seeing their own action, goal-directed {goal:.1f} vs meaningless "
           f"{aimless:.1f} Hz above rest; STS visual units {sts_goal:.1f} vs {sts_aimless:.1f}; "
           f"peak hand speeds {speed}")
+    if control is None:
+        figure("goal.units", f"{goal:.1f} vs {aimless:.1f} Hz")
+        figure("goal.sts", f"{sts_goal:.0f} vs {sts_aimless:.0f} Hz")
+    else:
+        figure("goal.gate-open", f"{goal:.0f} vs {aimless:.0f} Hz")
     # The meaningless movements are not simply slower or smaller: their hands move as fast.
     assert np.mean([speed[a] for a in MEANINGLESS]) >= 0.8 * np.mean([speed[a] for a in GOAL_DIRECTED])
     assert (goal >= 2 * aimless) == (control is None)
@@ -316,6 +328,8 @@ def test_2_on_real_people(biisc_clips, biisc_library, params, control):
                                                            [a for a in clips if not GOAL[a.upper()]])
     print(f"BIISC S006-S010, {control or 'shipped'}: mirror units' own action, goal-directed {goal:.1f} vs "
           f"meaningless {aimless:.1f} Hz; STS {sts_goal:.1f} vs {sts_aimless:.1f}")
+    if control is None:
+        figure("goal.real-people", f"{goal:.1f} vs {aimless:.1f} Hz")
     assert (goal >= 2 * aimless) == (control is None)
     assert sts_aimless >= 0.7 * sts_goal
 
@@ -346,6 +360,8 @@ def test_3_intention_chains_tell_eat_from_place_during_the_grasp(shipped, params
                  auc(place["grasp-to-place transport"], eat["grasp-to-place transport"]))
     print(f"{control or 'shipped'}: eat chain units, eat vs place trials, AUC {grasp[0]:.2f} over the grasp, "
           f"{transport[0]:.2f} over the transport; place chain units {grasp[1]:.2f} and {transport[1]:.2f}")
+    figure("fogassi.no-scene" if control else "fogassi.scene",
+           f"{grasp[0]:.2f} (eat units) and {grasp[1]:.2f} (place units)")
     assert (min(grasp) >= 0.8) == (control is None)
     if control is None:
         # Acting, the model knows its goal from the start: the chain units part during the reach.
@@ -410,6 +426,11 @@ def test_4_mirror_units_are_learned_reversed_and_reset(shipped, params, training
     print(f"imitation: {learned:.2f} of plastic units are mirror units, {imitation:.2f} prefer their own action "
           f"seen; counter-training: {countered:.2f} prefer the paired action ({shipped_countered:.2f} from the "
           "shipped weights)")
+    if control is None:
+        figure("learning.imitation", f"{learned:.0%} of plastic units become mirror units, {imitation:.0%} prefer "
+                                     f"their own action; then {countered:.0%} prefer the counter-paired action "
+                                     f"({shipped_countered:.0%} when counter-training starts from the shipped "
+                                     "weights)")
     holds = learned >= 0.6 and imitation >= 0.85 and countered >= 0.7 and shipped_countered >= 0.7
     assert holds == (control is None)
     s.reset("default")
@@ -497,6 +518,7 @@ def test_6_half_an_hour_of_unrelated_seeing_and_doing_keeps_the_tuning(shipped, 
     answers = (np.nanargmax(tuning[plastic], axis=1) == pop.pref[plastic]).mean()
     print(f"{rule}: after 30 min of unrelated experience {own:.2f} of the plastic units are wired most to "
           f"their own action; {answers:.2f} answer it most")
+    figure(f"unrelated.{rule}", f"{own:.0%}")
     assert (own >= 0.8) == holds
 
 
@@ -518,6 +540,8 @@ def test_7_seeing_comes_to_drive_doing_only_when_it_predicts_it(shipped, params,
         gains.append(ex.see_and_do(s, probe, act=()).mean(units, seen="grasp-to-mouth") - before)
     print(f"{rule}: pointing units seeing grasp-to-mouth, gain after contingent pairing {gains[0]:.1f} Hz, "
           f"after the same pairings without contingency {gains[1]:.1f} Hz")
+    figure(f"cook.{rule}", f"{gains[0]:+.0f} Hz after contingent pairing, {gains[1]:+.0f} Hz when pointing "
+                           "followed everything")
     assert gains[0] >= 10
     assert (gains[1] <= 0.2 * gains[0]) == (rule == params.learning.rule)
 
