@@ -85,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
     goal_of = {c.name: int(c.goal_directed) for c in lib if c.kind != "idle"}
     items = []
     rows = read_labels(args.labels)
-    for (file, label, goal, _), rec in zip(rows, read_inputs([r[0] for r in rows]), strict=True):
+    recs = read_inputs([r[0] for r in rows], pose_model=args.pose_model)
+    for (file, label, goal, _), rec in zip(rows, recs, strict=True):
         res = classify_recording(model, rec)
         items.append(Item(str(file), label, goal_of.get(label) if goal == -1 else goal,
                           res.label, res.goal, res.decided_at, res.timeline))
@@ -117,7 +118,7 @@ def _labelled(args: argparse.Namespace) -> tuple[list[ActionClass], list[Labelle
     colours = DEFAULT_COLOURS
     classes = [ActionClass(name, label, f"The movement called {label.lower()}.", aimed[name], None,
                            colours[i % len(colours)]) for i, (name, label) in enumerate(labels.items())]
-    recs = read_inputs([r[0] for r in rows])
+    recs = read_inputs([r[0] for r in rows], pose_model=args.pose_model)
     return classes, [Labelled(Path(f).name, rec, name, goal, person)
                      for (f, name, goal, person), rec in zip(rows, recs, strict=True)]
 

@@ -13,9 +13,10 @@ from demo.recording import SUFFIX, Recording, load
 VIDEO_SUFFIXES = (".avi", ".mp4", ".mov", ".mkv", ".webm", ".m4v")
 
 
-def read_inputs(files: list[Path], close_ups: bool = False) -> list[Recording]:
-    """Recordings as they are; videos through the pose stage (cached, one process per core).
-    With `close_ups`, each video also cropped to its person's upper body (demo/pose/close_up.py)."""
+def read_inputs(files: list[Path], close_ups: bool = False, pose_model: str | None = None) -> list[Recording]:
+    """Recordings as they are; videos through the pose stage (cached, one process per core), with
+    the `pose_model` variant (None: the default). With `close_ups`, each video also cropped to
+    its person's upper body (demo/pose/close_up.py)."""
 
     files = [Path(f) for f in files]
     for f in files:
@@ -23,7 +24,7 @@ def read_inputs(files: list[Path], close_ups: bool = False) -> list[Recording]:
             raise ActionFileError(f"{f}: neither a recording ({SUFFIX}) nor a video "
                                   f"({', '.join(VIDEO_SUFFIXES)}).", "Pass recordings or videos.")
     videos = list(dict.fromkeys(f for f in files if not f.name.endswith(SUFFIX)))
-    model = bundles.resolve() if videos else None
+    model = bundles.resolve(pose_model) if videos else None
     whole = dict(zip(videos, extract_many(videos, model), strict=True)) if videos else {}
     crops = {v: c for v in videos if close_ups and (c := close_up.upper_body(whole[v])) is not None}
     closer = (dict(zip(crops, extract_many(list(crops), model, crops=list(crops.values())), strict=True))
