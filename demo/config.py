@@ -30,9 +30,11 @@ TEMPLATES_DIR = ROOT / "templates"
 
 # --- pose -----------------------------------------------------------------
 POSE_VARIANTS = ("lite", "full", "heavy")
-# The offline route (see demo/pose/offline.py) can only build "full": it is
-# the one landmark model shipped in the mediapipe 0.10.21 wheel.
+# The landmark model inside the mediapipe 0.10.21 wheel; the offline route
+# (demo/pose/offline.py) takes the other variants from the npm package @mediapipe/pose.
 OFFLINE_VARIANT = "full"
+# The variant used when none is asked for: the one recognition is measured with (README).
+DEFAULT_POSE_VARIANT = "full"
 OFFLINE_WHEEL = "mediapipe==0.10.21"
 MIN_POSE_DETECTION_CONFIDENCE = 0.5
 MIN_POSE_PRESENCE_CONFIDENCE = 0.5

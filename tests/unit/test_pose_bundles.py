@@ -10,6 +10,7 @@ import pytest
 
 from demo.errors import ModelCorruptError, ModelMissingError
 from demo.pose import bundles as pose_models
+from demo.pose import offline
 from demo.pose.estimator import PoseEstimator
 from demo.pose.offline import WHEEL_MODELS, build_bundle, find_cached_wheel
 from demo.pose.tflite_metadata import read_image_normalization
@@ -112,3 +113,26 @@ def test_estimator_accepts_repeated_timestamps(pose_model):
     with PoseEstimator(pose_model) as est:
         for t in (0.0, 0.0, 0.5, 0.1):
             assert not est.detect(img, t).seen
+
+
+@pytest.mark.parametrize("variant", ["lite", "heavy"])
+def test_every_variant_builds_offline_and_finds_a_person(variant, pose_model, tmp_path, drink_clip):
+    """lite and heavy from the npm package @mediapipe/pose (pinned hashes), the detector from the
+    wheel: each bundle loads and finds the drinking person, upright."""
+    import cv2
+
+    path = pose_models.provision(variant, tmp_path, online=False, log=lambda m: None)
+    assert path.name == f"pose_landmarker_{variant}.offline.task"
+    assert pose_models.resolve(variant, tmp_path) == path and set(pose_models.available(tmp_path)) == {variant}
+    ok, image = cv2.VideoCapture(str(drink_clip)).read()
+    with PoseEstimator(path) as est:
+        pose = est.detect(image, 0.0)
+    assert pose.seen and pose.landmarks[0, 1] < pose.landmarks[[23, 24], 1].mean()
+
+
+def test_a_damaged_npm_tarball_names_the_fix(tmp_path):
+    bad = tmp_path / "pose.tgz"
+    bad.write_bytes(b"not a tarball")
+    with pytest.raises(ModelMissingError) as err:
+        offline.read_npm_landmarks(bad, "lite")
+    assert str(bad) in err.value.message and "pose-models --offline" in err.value.fix
