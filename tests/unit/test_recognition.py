@@ -359,3 +359,21 @@ def test_classes_count_in_the_goal_score_by_the_share_of_real_examples():
     p_kin = float(model.goal_model.proba(kin)[0, 1])
     # All belief on the goal-directed class: the score leans that way by exactly the class weight.
     assert np.isclose(model.goal_score(np.array([1.0, 0.0]), kin), real + (1 - real) * p_kin)
+
+
+def test_a_new_class_describes_only_its_own_examples_again(monkeypatch):
+    """Saving a class retrains on the whole library, but the unchanged examples' windows are
+    remembered by content: only the new class's examples (and a changed one) are described."""
+    described = []
+    real = training.movement_windows
+    monkeypatch.setattr(training, "movement_windows", lambda rec: described.append(rec) or real(rec))
+    lib = list(Library())
+    examples = {c.name: c.recordings()[:3] for c in lib}
+    training.fit(lib, examples)
+    described.clear()
+    new = replace(lib[0], name="my-wave", label="My wave")
+    examples[new.name] = [virtual_actor.recording("waving", 950 + i) for i in range(3)]
+    moved = examples[lib[1].name][0]
+    examples[lib[1].name][0] = replace(moved, landmarks=moved.landmarks + np.float32(0.01))
+    model = training.fit([*lib, new], examples)
+    assert len(described) == 4 and "my-wave" in model.names
