@@ -119,8 +119,9 @@ def bench_round_trip(model: Path, jpegs: list[bytes], send_fps: float | None) ->
 PASSES = 3  # over the same clips: on a shared virtual machine one pass can be twice as slow as the next
 
 
-def bench_recogniser() -> tuple[list[float], float]:
-    """Per-frame cost of features + recogniser, and the time to learn a new 5-example class."""
+def bench_recogniser(new_classes: int = 3) -> tuple[list[float], list[float]]:
+    """Per-frame cost of features + recogniser, and the times to learn a new 5-example class
+    (`new_classes` times over, each new; the server has learnt the library before, as on the page)."""
 
     lib = Library()
     model = training.fit(lib)
@@ -133,12 +134,16 @@ def bench_recogniser() -> tuple[list[float], float]:
                 t0 = time.perf_counter()
                 r.update(pose)
                 times.append((time.perf_counter() - t0) * 1000)
-    new = ActionClass("bench-wave", "Bench wave", "A class added by the benchmark.", False, None, "#000000")
-    examples = {c.name: c.recordings() for c in lib}
-    examples[new.name] = [virtual_actor.recording("waving", 900 + i) for i in range(5)]
-    t0 = time.perf_counter()
-    training.fit([*lib, new], examples)
-    return times, time.perf_counter() - t0
+    learnt = []
+    for k in range(new_classes):
+        new = ActionClass(f"bench-wave-{k}", "Bench wave", "A class added by the benchmark.", False, None,
+                          "#000000")
+        examples = {c.name: c.recordings() for c in lib}
+        examples[new.name] = [virtual_actor.recording("waving", 900 + 10 * k + i) for i in range(5)]
+        t0 = time.perf_counter()
+        training.fit([*lib, new], examples)
+        learnt.append(time.perf_counter() - t0)
+    return times, learnt
 
 
 def bench_mirror(steps: int = 5000) -> dict:
@@ -219,7 +224,9 @@ def run_bench(args: argparse.Namespace) -> int:
     passes = " ".join(f"{np.median(p):.3f}" for p in np.array_split(np.array(rec_ms), PASSES))
     print(f"features + recogniser  {np.median(rec_ms):6.3f} ms median  {pct(rec_ms, 95):6.3f} ms p95 per frame "
           f"(shipped library, 30 fps, {len(rec_ms)} frames; median of each pass: {passes})")
-    print(f"new class from 5 examples: usable after {train_s:.2f} s (retraining the whole shipped library)")
+    each = ", ".join(f"{t:.2f}" for t in train_s)
+    print(f"new class from 5 examples: usable after {max(train_s):.2f} s at most ({each}; the shipped library "
+          "retrained, its examples described before; target 2 s)")
     print_mirror(bench_mirror())
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS          {rss:6.0f} MB")
