@@ -26,12 +26,20 @@ READY_S = 60.0  # a page with no state by then is reported as failed
 WINDOW = """async (seconds) => {
   const m = window.mirror;
   const d0 = m.framesDrawn, ms0 = m.drawMs, s0 = m.statesReceived, t0 = performance.now();
+  const trips = [];
+  const sample = setInterval(() => { trips.push(m.latency); }, 100);
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  clearInterval(sample);
+  const mid = (v) => {
+    const s = v.filter((x) => x != null).sort((a, b) => a - b);
+    return s.length ? s[s.length >> 1] : null;
+  };
   const dt = (performance.now() - t0) / 1000, draws = m.framesDrawn - d0;
   const nav = performance.getEntriesByType("navigation")[0];
   return { draws: draws / dt, drawMs: (m.drawMs - ms0) / Math.max(1, draws),
            states: (m.statesReceived - s0) / dt, loadedMs: nav.loadEventEnd,
-           firstStateMs: m.firstStateAt, heap: performance.memory ? performance.memory.usedJSHeapSize : null };
+           firstStateMs: m.firstStateAt, heap: performance.memory ? performance.memory.usedJSHeapSize : null,
+           glassMs: mid(m.glassToGlass), roundTripMs: mid(trips) };
 }"""
 
 
@@ -44,6 +52,8 @@ class PageRate:
     draw_ms: float        # time one draw takes, mean
     states_per_s: float   # states received, i.e. camera frames the server answered
     heap_mb: float | None  # the page's JavaScript heap at the end
+    glass_ms: float | None       # camera frame captured to its skeleton drawn, median of the last 100
+    round_trip_ms: float | None  # frame sent to its state back, median of the window
 
 
 def measure_pages(camera: Path, model: Path | None, seconds: float = 5.0,
@@ -83,11 +93,14 @@ def _measure(ctx, server: str, path: str, seconds: float) -> PageRate:
     return PageRate(path=path,
                     loaded_s=m["loadedMs"] / 1000, first_state_s=m["firstStateMs"] / 1000,
                     draws_per_s=m["draws"], draw_ms=m["drawMs"], states_per_s=m["states"],
-                    heap_mb=m["heap"] / 2**20 if m["heap"] else None)
+                    heap_mb=m["heap"] / 2**20 if m["heap"] else None, glass_ms=m["glassMs"],
+                    round_trip_ms=m["roundTripMs"])
 
 
 def describe(rate: PageRate) -> str:
     heap = f", JS heap {rate.heap_mb:.0f} MB" if rate.heap_mb is not None else ""
+    if rate.glass_ms is not None and rate.round_trip_ms is not None:
+        heap += f"; glass to glass {rate.glass_ms:.0f} ms (round trip {rate.round_trip_ms:.0f} ms)"
     return (f"page {rate.path:9s} loaded {rate.loaded_s:4.1f} s, first state {rate.first_state_s:4.1f} s; "
             f"{rate.draws_per_s:5.1f} draws/s ({rate.draw_ms:.1f} ms each), "
             f"{rate.states_per_s:5.1f} states/s{heap}")

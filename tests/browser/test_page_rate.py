@@ -28,3 +28,6 @@ def test_kiosk_and_lecture_pages_draw_and_take_states(pose_model, drink_clip, tm
         assert rate.draws_per_s > 20, rate
         assert rate.states_per_s > 5, rate
         assert rate.heap_mb is None or rate.heap_mb < 100, rate
+        # Glass to glass holds the round trip and the camera's and the drawing's parts besides.
+        assert rate.round_trip_ms is not None and rate.glass_ms is not None, rate
+        assert rate.round_trip_ms < rate.glass_ms < rate.round_trip_ms + 1000, rate

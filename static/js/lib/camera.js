@@ -31,7 +31,13 @@ export class FrameSender {
     this.lastMediaTime = -1;
     this.sent = 0;
     this.stopped = false;
+    // When each sent frame left the camera (performance.now() time), for glass-to-glass: the
+    // capture time where the browser gives it, else when the frame was shown; the last few only.
+    this.capturedAt = new Map();
   }
+
+  // When frame `id` was captured, or null (too old, or not a frame of this sender).
+  captured(id) { return this.capturedAt.get(id) ?? null; }
 
   // Stop sending (the page switched to another source); the camera itself stays open.
   stop() { this.stopped = true; clearInterval(this.timer); }
@@ -45,17 +51,21 @@ export class FrameSender {
   start() {
     const v = this.video;
     if ("requestVideoFrameCallback" in HTMLVideoElement.prototype) {
-      const onFrame = (_now, meta) => { if (this.stopped) return; this.offer(meta.mediaTime); v.requestVideoFrameCallback(onFrame); };
+      const onFrame = (_now, meta) => {
+        if (this.stopped) return;
+        this.offer(meta.mediaTime, meta.captureTime ?? meta.presentationTime);
+        v.requestVideoFrameCallback(onFrame);
+      };
       v.requestVideoFrameCallback(onFrame);
     } else {
-      const poll = () => { if (this.stopped) return; this.offer(v.currentTime); requestAnimationFrame(poll); };
+      const poll = (now) => { if (this.stopped) return; this.offer(v.currentTime, now); requestAnimationFrame(poll); };
       requestAnimationFrame(poll);
     }
     // A lost answer (server restart) must not block sending for ever.
     this.timer = setInterval(() => { if (this.inFlight > 0 && performance.now() - this.lastSentAt > 2000) this.lastAcked = this.nextId - 1; }, 1000);
   }
 
-  async offer(mediaTime) {
+  async offer(mediaTime, capturedAt) {
     if (mediaTime === this.lastMediaTime || this.busy || this.inFlight >= this.maxInFlight) return;
     const v = this.video;
     if (!v.videoWidth) return;
@@ -74,6 +84,8 @@ export class FrameSender {
       if (this.stopped) return;
       const id = this.nextId++;
       this.lastSentAt = performance.now();
+      this.capturedAt.set(id, capturedAt ?? this.lastSentAt);
+      if (this.capturedAt.size > 32) this.capturedAt.delete(this.capturedAt.keys().next().value);
       this.send(id, this.lastSentAt, jpeg);
       this.sent++;
     } finally {

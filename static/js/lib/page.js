@@ -25,6 +25,11 @@ export async function cameraFeed(video, link) {
 
 export function landmarksOf(state) { return state?.person ? new Float32Array(state.person.landmarks) : null; }
 
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
+}
+
 export function everyFrame(draw) {
   const loop = () => { draw(); requestAnimationFrame(loop); };
   requestAnimationFrame(loop);

@@ -5,7 +5,7 @@
 import { connect } from "../lib/connection.js";
 import { Classes } from "../lib/classes.js";
 import { t, onLanguage } from "../lib/i18n.js";
-import { $, params, startPage, cameraFeed, landmarksOf, everyFrame, sourceLabel } from "../lib/page.js";
+import { $, params, startPage, cameraFeed, landmarksOf, everyFrame, sourceLabel, median } from "../lib/page.js";
 import { SkeletonView } from "../views/skeleton.js";
 import { ActionView } from "../views/actions.js";
 import { RasterView } from "../views/raster.js";
@@ -41,6 +41,8 @@ export async function startLivePage(mode) {
     landmarks: null,
     picture: null, picW: 0, picH: 0,
     latency: null,
+    capturedAt: null,        // the capture time of the frame whose skeleton is drawn next
+    glassToGlass: [],        // ms from a camera frame's capture to its skeleton drawn (the last 100)
     source: null,            // the stream's last status: its kind and name
     errors: [],
     statesReceived: 0,
@@ -139,6 +141,7 @@ export async function startLivePage(mode) {
       if (sender && s.client_ts != null) {
         sender.ack(s.frame_id);
         page.latency = performance.now() - s.client_ts;
+        page.capturedAt = sender.captured(s.frame_id);  // glass-to-glass ends when its skeleton is drawn
       }
       if (page.frozen) return;
       page.state = s;
@@ -209,6 +212,13 @@ export async function startLivePage(mode) {
     agent.draw();
     matrix?.draw();
     trials?.draw();
+    if (page.capturedAt != null && page.mode === "camera") {
+      // Glass to glass: from the camera frame's capture to the skeleton drawn on it.
+      page.glassToGlass.push(performance.now() - page.capturedAt);
+      if (page.glassToGlass.length > 100) page.glassToGlass.shift();
+      page.capturedAt = null;
+      $("glass").textContent = median(page.glassToGlass).toFixed(0);
+    }
     page.framesDrawn++;
     page.drawMs += performance.now() - start;
   });
