@@ -28,7 +28,7 @@ from demo.errors import DemoError, SourceError
 from demo.lab import viewer_swarm
 from demo.lab.chromium import write_y4m
 from demo.lab.clients import CameraClient
-from demo.lab.measure import DEFAULT_CLIP, SIZE, load_frames, pct, rss_mb
+from demo.lab.measure import DEFAULT_CLIP, SECOND_PERSON_CLIP, SIZE, load_frames, pct, rss_mb, two_people_frames
 from demo.lab.net import free_port, wait_until_up
 from demo.lab.page_rate import describe, measure_pages
 from demo.live.kiosk import Kiosk
@@ -207,6 +207,11 @@ def run_bench(args: argparse.Namespace) -> int:
     pose = bench_pose(model, frames)
     print(f"mediapipe alone   {pose['fps']:6.1f} fps   {pose['median']:6.1f} ms median  "
           f"{pose['p95']:6.1f} ms p95")
+    if SECOND_PERSON_CLIP.is_file():
+        two = bench_pose(model, two_people_frames(Path(clip), SECOND_PERSON_CLIP, n))
+        print(f"  two people      {two['fps']:6.1f} fps   {two['median']:6.1f} ms median  "
+              f"{two['p95']:6.1f} ms p95  ({two['fps'] / pose['fps']:.0%} of one person; "
+              f"{SECOND_PERSON_CLIP.stem} beside it; target 25 fps)")
     pipe = bench_pipeline(model, jpegs)
     print(f"pipeline          {pipe['fps']:6.1f} fps   ({pipe['fps'] / pose['fps']:.0%} of mediapipe alone)")
     for stage, (med, p95) in pipe["stages"].items():

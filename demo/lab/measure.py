@@ -15,6 +15,7 @@ from demo.errors import SourceError
 from demo.pose.extract import video_frames
 
 DEFAULT_CLIP = config.ROOT.parent / "shared" / "data" / "biisc" / "videos" / "S001_M_DRIN_STD_FCE.avi"
+SECOND_PERSON_CLIP = DEFAULT_CLIP.with_name("S003_M_WAVE_STD_FCE.avi")  # another person, for two in view
 SIZE = (640, 480)
 
 
@@ -28,6 +29,20 @@ def load_frames(path: Path, n: int) -> list[np.ndarray]:
     if not clip:
         raise SourceError(f"{path} has no frames.", "Pass another clip with --video.")
     return [clip[i % len(clip)] for i in range(n)]
+
+
+def two_people_frames(a: Path, b: Path, n: int) -> list[np.ndarray]:
+    """Two real clips side by side, each cut to the middle half of its width (where its person
+    stands), scaled to SIZE: two people in view at once."""
+    first, second = list(video_frames(a)[1]), list(video_frames(b)[1])
+    if not first or not second:
+        raise SourceError(f"{a if not first else b} has no frames.", "Pass other clips.")
+    out = []
+    for i in range(n):
+        halves = [img[:, img.shape[1] // 4: 3 * img.shape[1] // 4]
+                  for img in (first[i % len(first)][1], second[i % len(second)][1])]
+        out.append(cv2.resize(np.hstack(halves), SIZE))
+    return out
 
 
 def rss_mb(pid: int | str = "self") -> float:
