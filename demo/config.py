@@ -39,9 +39,9 @@ OFFLINE_WHEEL = "mediapipe==0.10.21"
 MIN_POSE_DETECTION_CONFIDENCE = 0.5
 MIN_POSE_PRESENCE_CONFIDENCE = 0.5
 MIN_TRACKING_CONFIDENCE = 0.5
-# Several people may be in view: detect up to this many, follow one. More than one makes
-# MediaPipe run its person detector on every frame (slower: `python -m demo bench`); 1 is
-# fastest but then MediaPipe's own tracking, not our rule, decides whom to follow.
+# Several people may be in view: detect up to this many, follow one (demo/pose/estimator.py
+# looks for everyone on one frame in LOOK_EVERY); with 1, MediaPipe's own tracking, not our
+# rule, decides whom to follow.
 MAX_POSES = 2
 NUM_LANDMARKS = 33
 
@@ -74,6 +74,11 @@ CAMERA_RECONNECT_SECONDS = 1.0
 SOURCE_IDLE_TIMEOUT = 5.0
 # A followed person is kept while their box overlaps the last one this much.
 FOLLOW_IOU = 0.3
+# With several people allowed, everyone is looked for on one frame in this many; in between only
+# the followed person is tracked, in a crop around them (one landmark pass, not one per person).
+LOOK_EVERY = 10
+# The crop around the followed person: their box grown by this share of its size on every side.
+FOLLOW_MARGIN = 0.5
 
 
 @dataclass
