@@ -4,9 +4,10 @@ One PoseEstimator per stream: a VIDEO-mode PoseLandmarker is not thread-safe
 and needs strictly increasing timestamps, so an estimator belongs to the one
 worker thread that feeds it. With several people allowed, MediaPipe runs one
 landmark pass per person in view (and its person detector on every frame while
-fewer than that are in view); so everyone is looked for on one frame in
-LOOK_EVERY, the documented rule chooses whom to follow, and in between a
-second, one-person landmarker tracks just that person in a crop around them.
+fewer than that are in view); so once several people have been seen, everyone
+is looked for on one frame in LOOK_EVERY, the documented rule chooses whom to
+follow, and in between a second, one-person landmarker tracks just that person
+in a crop around them.
 It must not decode, queue or send anything.
 """
 
@@ -37,8 +38,10 @@ class PoseEstimator:
                  look_every: int = config.LOOK_EVERY) -> None:
         self.model_path = Path(model_path)
         self._landmarker = self._create(max_poses)  # everyone in view
-        # The followed person alone, in a crop (only when several people are allowed).
-        self._follower = self._create(1) if max_poses > 1 and look_every > 1 else None
+        # The followed person alone, in a crop: made when a look first finds several people (a
+        # landmarker holds about 80 MB, and with one person in view looking costs little more).
+        self._may_follow = max_poses > 1 and look_every > 1
+        self._follower = None
         self.look_every = look_every
         self._since_look = 0
         self._crop: tuple[int, int, int, int] | None = None  # pixels the follower sees: x0, y0, x1, y1
@@ -115,6 +118,8 @@ class PoseEstimator:
         boxes = [bounding_box(p) for p in people]
         i = self.selector.choose(boxes)
         world = _to_array(result.pose_world_landmarks[i]) if result.pose_world_landmarks else None
+        if len(people) > 1 and self._may_follow and self._follower is None:
+            self._follower = self._create(1)
         self._others = [b for j, b in enumerate(boxes) if j != i]
         self._crop = _crop_around(boxes[i], w, h)
         return Pose(t=t, landmarks=people[i], world=world, people=len(people), box=boxes[i],
