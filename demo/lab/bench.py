@@ -234,7 +234,8 @@ def run_bench(args: argparse.Namespace) -> int:
           "retrained, its examples described before; target 2 s)")
     print_mirror(bench_mirror())
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak RSS          {rss:6.0f} MB")
+    print(f"peak RSS          {rss:6.0f} MB (this benchmark's process)")
+    print(f"server, one camera stream: peak RSS {bench_server_rss(model, jpegs):.0f} MB (target 350 MB)")
     try:
         bench_pages(model, Path(clip))
     except DemoError as err:  # the pages need the development requirements; the rest does not
@@ -243,6 +244,34 @@ def run_bench(args: argparse.Namespace) -> int:
 
 
 CAMERA_FPS = 30
+
+
+def bench_server_rss(model: Path, jpegs: list[bytes], rounds: int = 2) -> float:
+    """The server as a kiosk starts it (`python -m demo`), one browser camera sending the clip
+    `rounds` times, one frame in flight: the server's peak resident memory, in MB."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "demo", "--port", str(port), "--no-provision",
+                               "--pose-model", _variant_of(model)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        if not wait_until_up(f"http://127.0.0.1:{port}", 60, alive=lambda: server.poll() is None):
+            raise SourceError("The demo server did not start for the memory benchmark.",
+                              "Run `python -m demo` to see why.")
+        camera = CameraClient(f"http://127.0.0.1:{port}")
+        try:
+            for i, data in enumerate(jpegs * rounds):
+                camera.round_trip(i + 1, data)
+        finally:
+            camera.close()
+        with open(f"/proc/{server.pid}/status") as f:
+            return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM:"))
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def _variant_of(model: Path) -> str:
+    return next(v for v in config.POSE_VARIANTS if f"_{v}." in model.name)
 
 
 def bench_pages(model: Path, clip: Path) -> None:
