@@ -65,6 +65,10 @@ MAX_FRAMES_PER_SECOND = 40.0
 FRAME_BURST = 10.0
 MAX_CONTROLS_PER_SECOND = 20.0
 CONTROL_BURST = 20.0
+# Wrong model-control tokens from one network address (over all its connections): this many at
+# once, then one a TOKEN_GUESS_EVERY seconds; beyond it every token from there is refused.
+TOKEN_GUESSES = 10
+TOKEN_GUESS_EVERY = 6.0
 # Pose streams cost a core each at full speed: by default no more than there are cores.
 MAX_POSE_STREAMS = os.cpu_count() or 2
 # Recording examples on the record page: only while a developer presses record.

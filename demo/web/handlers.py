@@ -46,7 +46,15 @@ class Handlers(Namespace):
             return True
         if not self.token or not isinstance(token, str):
             return False
-        return hmac.compare_digest(token.encode(), self.token.encode())  # bytes: any alphabet
+        # Guesses are counted per address, over all its connections (a new connection is cheap).
+        address = request.remote_addr or "?"
+        if not self.limiter.allow(address, "token guess", spend=False):
+            raise RateLimitedError("Too many wrong tokens from this address: model controls are refused for now.",
+                                   f"Wait {config.TOKEN_GUESS_EVERY:.0f} s, then pass the right token.")
+        right = hmac.compare_digest(token.encode(), self.token.encode())  # bytes: any alphabet
+        if not right:
+            self.limiter.allow(address, "token guess")
+        return right
 
     def limit(self, kind: str, per_second: float, fix: str) -> None:
         """Refuse this page's `kind` of message beyond its rate (demo/live/limits.py)."""

@@ -413,3 +413,33 @@ def test_pages_forbid_framing_and_name_no_server_software(server_factory):
         csp, server = resp.headers["Content-Security-Policy"], resp.headers["Server"]
     assert "frame-ancestors 'none'" in csp and " ws:" not in csp and " wss:" not in csp
     assert server == "Mirror"
+
+
+def test_token_guesses_are_limited_per_address_over_all_its_connections(server_factory):
+    """A page from another device guessing the token opens new connections to start afresh: the
+    wrong guesses count per address. After config.TOKEN_GUESSES of them every token from there,
+    the right one too, is refused for a while; other controls (watching) still work."""
+    srv, hub = server_factory(token="s3cret")
+    codes = []
+    for _ in range(4):
+        sio = InOrderClient(reconnection=False)
+        errors = []
+        sio.on("error", errors.append)
+        sio.connect(srv.url, headers={"Host": f"rebound.example:{srv.port}"}, transports=["polling"],
+                    wait_timeout=10)
+        try:
+            for k in range(3):
+                sio.emit("control", {"action": "act", "class": "point", "token": f"guess{k}"})
+                assert wait_for(lambda k=k: len(errors) > k, 5)
+            codes += [e["code"] for e in errors]
+            if len(codes) >= 12:
+                sio.emit("control", {"action": "act", "class": "point", "token": "s3cret"})
+                assert wait_for(lambda: len(errors) > 3, 5)
+                assert errors[-1]["code"] == "rate_limited" and "address" in errors[-1]["message"]
+                states = []
+                sio.on("state", states.append)
+                sio.emit("control", {"action": "watch", "source": "replay:default"})
+                assert wait_for(lambda: len(states) >= 3, 10)
+        finally:
+            sio.disconnect()
+    assert codes == ["forbidden"] * config.TOKEN_GUESSES + ["rate_limited"] * (12 - config.TOKEN_GUESSES)
