@@ -420,26 +420,28 @@ def test_token_guesses_are_limited_per_address_over_all_its_connections(server_f
     wrong guesses count per address. After config.TOKEN_GUESSES of them every token from there,
     the right one too, is refused for a while; other controls (watching) still work."""
     srv, hub = server_factory(token="s3cret")
-    codes = []
-    for _ in range(4):
+
+    def page_from_elsewhere(tokens: list[str]) -> tuple[list[dict], int]:
+        """A connection under another name sends each token, then watches: (its errors, states)."""
         sio = InOrderClient(reconnection=False)
-        errors = []
+        errors, states = [], []
         sio.on("error", errors.append)
+        sio.on("state", states.append)
         sio.connect(srv.url, headers={"Host": f"rebound.example:{srv.port}"}, transports=["polling"],
                     wait_timeout=10)
         try:
-            for k in range(3):
-                sio.emit("control", {"action": "act", "class": "point", "token": f"guess{k}"})
+            for k, token in enumerate(tokens):
+                sio.emit("control", {"action": "act", "class": "point", "token": token})
                 assert wait_for(lambda k=k: len(errors) > k, 5)
-            codes += [e["code"] for e in errors]
-            if len(codes) >= 12:
-                sio.emit("control", {"action": "act", "class": "point", "token": "s3cret"})
-                assert wait_for(lambda: len(errors) > 3, 5)
-                assert errors[-1]["code"] == "rate_limited" and "address" in errors[-1]["message"]
-                states = []
-                sio.on("state", states.append)
-                sio.emit("control", {"action": "watch", "source": "replay:default"})
-                assert wait_for(lambda: len(states) >= 3, 10)
+            sio.emit("control", {"action": "watch", "source": "replay:default"})
+            assert wait_for(lambda: len(states) >= 3, 10)
+            return errors, len(states)
         finally:
             sio.disconnect()
-    assert codes == ["forbidden"] * config.TOKEN_GUESSES + ["rate_limited"] * (12 - config.TOKEN_GUESSES)
+
+    codes = []
+    for n in range(4):
+        errors, _ = page_from_elsewhere([f"guess{n}{k}" for k in range(3)] + (["s3cret"] if n == 3 else []))
+        codes += [e["code"] for e in errors]
+    assert codes == ["forbidden"] * config.TOKEN_GUESSES + ["rate_limited"] * (13 - config.TOKEN_GUESSES)
+    assert "address" in errors[-1]["message"]
