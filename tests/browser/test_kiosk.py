@@ -229,6 +229,8 @@ def test_record_page_adds_a_class_that_is_recognised_at_once(server_factory, tmp
         assert page.is_disabled("#save") and page.inner_text("#message").startswith("Saving")
         page.wait_for_function("window.recorder.saved === 'hello-wave'", timeout=30000)
         assert "live" in page.inner_text("#message")
+        # The page says how soon it was usable (bench prints the figure; no timing asserted here).
+        assert page.evaluate("window.recorder.savedAfter") > 0 and " s after saving" in page.inner_text("#message")
         assert len(Library(library)["hello-wave"].examples) == 2
         layout = page.evaluate("window.recorder.hello.mirror.actions")
         assert "hello-wave" in layout  # its own units, without a restart

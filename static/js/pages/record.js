@@ -11,7 +11,7 @@ const video = $("camera");
 
 // window.recorder exposes what the page knows to tests.
 const page = {
-  hello: null, state: null, examples: [], errors: [], saved: null, recording: false, mode: "starting",
+  hello: null, state: null, examples: [], errors: [], saved: null, savedAt: null, savedAfter: null, recording: false, mode: "starting",
   saving: false,  // a save sent, its answer (the new class in `hello`, or an error) not yet here
 };
 
@@ -43,7 +43,8 @@ const link = connect({
     if (added) {
       saving(false);
       page.saved = added.name;
-      message(t("record.saved", { label: added.label }));
+      page.savedAfter = page.savedAt != null ? (performance.now() - page.savedAt) / 1000 : null;
+      message(t("record.saved", { label: added.label, seconds: (page.savedAfter ?? 0).toFixed(1) }));
     }
     if (page.mode !== "starting") return;
     const wanted = params.get("source");
@@ -147,6 +148,7 @@ $("form").addEventListener("submit", (e) => {
   if ($("label").value.trim()) spec.label = $("label").value.trim();
   if ($("explanation").value.trim()) spec.explanation = $("explanation").value.trim();
   saving(true);
+  page.savedAt = performance.now();
   control("save", { class: spec });
 });
 
