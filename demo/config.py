@@ -83,6 +83,8 @@ FOLLOW_IOU = 0.3
 LOOK_EVERY = 10
 # The crop around the followed person: their box grown by this share of its size on every side.
 FOLLOW_MARGIN = 0.5
+# The crop moves once the followed person has moved this share of its size (not every frame).
+FOLLOW_RECENTRE = 0.1
 
 
 @dataclass

@@ -4,10 +4,11 @@ One PoseEstimator per stream: a VIDEO-mode PoseLandmarker is not thread-safe
 and needs strictly increasing timestamps, so an estimator belongs to the one
 worker thread that feeds it. With several people allowed, MediaPipe runs one
 landmark pass per person in view (and its person detector on every frame while
-fewer than that are in view); so once several people have been seen, everyone
-is looked for on one frame in LOOK_EVERY, the documented rule chooses whom to
+fewer than that are in view); so while several people are in view, everyone is
+looked for on one frame in LOOK_EVERY, the documented rule chooses whom to
 follow, and in between a second, one-person landmarker tracks just that person
-in a crop around them.
+in a crop around them. With one person in view everyone is looked for on every
+frame, as MediaPipe does.
 It must not decode, queue or send anything.
 """
 
@@ -95,7 +96,8 @@ class PoseEstimator:
         """Landmarks of the followed person in `image_bgr` taken at `t` seconds."""
         rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
         ms = self._timestamp_ms(t)
-        if self._follower is not None and self._crop is not None and self._since_look < self.look_every - 1:
+        following = self._follower is not None and self._crop is not None and self._people > 1
+        if following and self._since_look < self.look_every - 1:
             self._since_look += 1
             pose = self._follow(rgb, ms, t)
             if pose is not None:
@@ -142,10 +144,14 @@ class PoseEstimator:
         lm[:, 2] *= (x1 - x0) / w
         box = bounding_box(lm)
         self.selector.last = box  # the rule keeps following this box at the next look
-        # The crop moves with the person but keeps its size until the next look: a crop that
-        # changed size each frame would move MediaPipe's own tracking region against the person.
+        # The crop keeps its size until the next look (one that changed size each frame would move
+        # MediaPipe's own tracking region against the person), and moves only once the person has
+        # moved a tenth of it: recentred on every frame, its own jitter fed back into the landmarks
+        # and a person standing still never looked still.
         centre = ((box[0] + box[2]) / 2 * w, (box[1] + box[3]) / 2 * h)
-        self._crop = _crop_centred(centre, (x1 - x0, y1 - y0), w, h)
+        shift = max(abs(centre[0] - (x0 + x1) / 2) / (x1 - x0), abs(centre[1] - (y0 + y1) / 2) / (y1 - y0))
+        if shift > config.FOLLOW_RECENTRE:
+            self._crop = _crop_centred(centre, (x1 - x0, y1 - y0), w, h)
         world = _to_array(result.pose_world_landmarks[0]) if result.pose_world_landmarks else None
         return Pose(t=t, landmarks=lm, world=world, people=self._people, box=box, others=self._others,
                     image_size=(w, h))

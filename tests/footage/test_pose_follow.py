@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from demo.lab.measure import SECOND_PERSON_CLIP, two_people_frames
+from demo.lab.measure import SECOND_PERSON_CLIP, load_frames, two_people_frames
 from demo.pose.estimator import PoseEstimator
 
 from helpers import biisc
@@ -51,3 +51,18 @@ def test_when_the_followed_person_leaves_the_other_is_followed(pose_model):
     poses = run(pose_model, frames, 10)
     assert all(p.seen and p.box[2] < 0.55 for p in poses[2:20])
     assert all(p.seen and p.box[0] > 0.45 and p.people == 1 for p in poses[21:])
+
+
+def test_a_person_alone_after_two_is_looked_at_on_every_frame(pose_model):
+    """An estimator serves the streams one after another: after two people, a visitor alone who
+    stands still must look still (a crop recentred on every frame fed its jitter back)."""
+    alone = load_frames(biisc("S010_F_SNEE_STD_RGT.avi"), 40)
+    alone += [alone[-1]] * 20
+    with PoseEstimator(pose_model, max_poses=2) as est:
+        for i, f in enumerate(two_people(20)):
+            est.detect(f, (i + 1) / 10)
+        est.start_afresh()
+        poses = [est.detect(f, (i + 1) / 10) for i, f in enumerate(alone)]
+    held = np.array([p.landmarks[:, :2] for p in poses[-15:]])
+    assert all(p.people == 1 for p in poses if p.seen)
+    assert np.abs(np.diff(held, axis=0)).max() < 1e-3
