@@ -3,7 +3,8 @@
 Each source below names a command. `python -m demo figures run NAME` runs it and keeps what it
 printed (or, for a test file, the figures its tests recorded) in `docs/figures/NAME.json`; every
 README and docs passage between `<!-- fig:NAME.KEY -->` and `<!-- /fig -->` is then rewritten
-from that file (`output` is the command's whole output as a fenced block). `check` says which
+from that file (`output` is the command's whole output as a fenced block; each of its lines
+"label: value" is also kept under the label, in lower case with dashes). `check` says which
 passages differ from their file; a unit test runs it, so a figure copied by hand, or edited
 after the fact, fails the suite. Nothing here measures anything itself.
 """
@@ -30,8 +31,8 @@ DATA = Path(os.environ.get("MIRROR_DATA", ROOT.parent / "shared" / "data"))
 # Tests record their figures here when it is set (tests/conftest.py, from `helpers.figure`).
 TESTS_OUT = "MIRROR_FIGURES_OUT"
 # A quote: source and key in lower case (so that docs can write the pattern itself in capitals).
-MARK = re.compile(r"(<!-- fig:(?P<name>[a-z][a-z0-9-]*)\.(?P<key>[a-z][\w.-]*) -->)(?P<body>.*?)(<!-- /fig -->)",
-                  re.S)
+MARK = re.compile(r"(<!-- fig:(?P<name>[a-z][a-z0-9-]*)\.(?P<key>[a-z0-9][\w.-]*) -->)"
+                  r"(?P<body>.*?)(<!-- /fig -->)", re.S)
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,31 @@ SOURCES = {s.name: s for s in (
     Source("eval-cv", ("-m", "demo", "eval", "--cv", "5", "--biisc", "{data}/biisc")),
     Source("eval-cv-five", ("-m", "demo", "eval", "--cv", "5", "--biisc", "{data}/biisc",
                             "--per-class", "5", "--draws", "2")),
+    *(Source(f"eval-cv-{v}", ("-m", "demo", "eval", "--cv", "5", "--biisc", "{data}/biisc", "--pose-model", v))
+      for v in ("lite", "heavy")),
     Source("eval-live", ("-m", "demo", "eval", "--live", "--biisc", "{data}/biisc", "--clips", "40")),
     Source("bench-page", ("-m", "demo", "bench", "--only", "page")),
+    Source("bench", ("-m", "demo", "bench")),
+    *(Source(f"bench-{v}", ("-m", "demo", "bench", "--pose-model", v)) for v in ("lite", "heavy")),
+    Source("bench-viewers", ("-m", "demo", "bench", "--only", "viewers")),
     Source("mirror", ("-m", "pytest", "tests/unit/test_mirror.py", "-q", "-p", "no:cacheprovider"), tests=True),
     Source("footage", ("-m", "pytest", "tests/footage/test_recognition_on_people.py", "-q",
                        "-p", "no:cacheprovider", "-k", "shipped_library_judges or shown_at_rest"), tests=True),
 )}
+
+
+def labelled_lines(output: str) -> dict[str, str]:
+    """Each line "label: value" of a command's output under its label as a key ("8-way accuracy:
+    mean 0.810, ..." -> "8-way-accuracy"); none for an output that is JSON (quoted whole)."""
+    out: dict[str, str] = {}
+    if output.lstrip().startswith("{"):
+        return out
+    for line in output.splitlines():
+        label, sep, value = line.strip().partition(": ")
+        key = re.sub(r"[^a-z0-9.]+", "-", label.lower()).strip("-")
+        if sep and key and value and key[0].isalnum() and key not in out:
+            out[key] = value.strip()
+    return out
 
 
 def figure_file(name: str) -> Path:
@@ -76,12 +96,13 @@ def run(name: str) -> dict:
         recorded = Path(tmp) / "figures.json"
         if source.tests:
             env[TESTS_OUT] = str(recorded)
-        done = subprocess.run(source.command(), cwd=ROOT, env=env, capture_output=True, text=True)
+        # Its progress and warnings go to this terminal; its output is the figures.
+        done = subprocess.run(source.command(), cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
         if done.returncode != 0:
-            raise DemoError(f"`{source.shown()}` failed (exit {done.returncode}): "
-                            f"{(done.stdout + done.stderr).strip().splitlines()[-1:] or ''}",
-                            "Run it yourself to see why; the figures were left as they were.")
-        values = json.loads(recorded.read_text()) if source.tests else {"output": done.stdout.rstrip("\n")}
+            raise DemoError(f"`{source.shown()}` failed (exit {done.returncode}).",
+                            "Its messages are above; the figures were left as they were.")
+        values = (json.loads(recorded.read_text()) if source.tests
+                  else {"output": done.stdout.rstrip("\n"), **labelled_lines(done.stdout)})
     kept = {"command": source.shown(), "measured": date.today().isoformat(), "values": values}
     FIGURES_DIR.mkdir(parents=True, exist_ok=True)
     figure_file(name).write_text(json.dumps(kept, indent=2, ensure_ascii=False) + "\n")
