@@ -45,6 +45,12 @@ MIN_TRACKING_CONFIDENCE = 0.5
 MAX_POSES = 2
 NUM_LANDMARKS = 33
 
+# A connection that sends nothing is closed after this many seconds: a silent socket must not hold
+# a server thread (and a file) for ever. A websocket, once open, gets longer: engine.io's client
+# answers a ping every 25 s, so only a page that is gone stays silent past this.
+IDLE_CONNECTION_TIMEOUT = 10.0
+IDLE_WEBSOCKET_TIMEOUT = 60.0
+
 # --- streams and protocol ---------------------------------------------------
 PROTOCOL_VERSION = 2
 # Each Socket.IO packet travels as one MessagePack websocket frame, binary fields inside it.

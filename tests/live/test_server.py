@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 import time
 
@@ -14,6 +15,7 @@ from demo import config
 from demo.lab.clients import InOrderClient
 from demo.live import protocol
 from demo.sources import VideoSource
+from demo.web.http_handler import RequestHandler
 
 from helpers import Client, wait_for
 
@@ -445,3 +447,28 @@ def test_token_guesses_are_limited_per_address_over_all_its_connections(server_f
         codes += [e["code"] for e in errors]
     assert codes == ["forbidden"] * config.TOKEN_GUESSES + ["rate_limited"] * (13 - config.TOKEN_GUESSES)
     assert "address" in errors[-1]["message"]
+
+
+def test_a_silent_connection_is_closed_and_a_quiet_page_is_not(server_factory, monkeypatch):
+    """A socket that never sends a request would hold a server thread and a file for ever (300 of
+    them locked a server out). It is closed after the idle timeout (1 s here); a page's websocket,
+    which only answers pings, is not."""
+    assert RequestHandler.timeout == config.IDLE_CONNECTION_TIMEOUT < config.IDLE_WEBSOCKET_TIMEOUT
+    monkeypatch.setattr(RequestHandler, "timeout", 1.0)
+    srv, hub = server_factory()
+    page = Client(srv.url)
+    page.sio.emit("control", {"action": "watch", "source": "replay:default"})
+    silent = socket.create_connection(("127.0.0.1", srv.port))
+    silent.settimeout(10)
+    t0 = time.monotonic()
+    try:
+        assert silent.recv(100) == b""  # closed by the server
+    except ConnectionResetError:
+        pass
+    finally:
+        silent.close()
+    assert time.monotonic() - t0 < 5
+    time.sleep(2)
+    seen = len(page.states)
+    assert wait_for(lambda: len(page.states) > seen + 10, 5) and not page.errors
+    page.close()
