@@ -20,6 +20,8 @@ RECORDINGS_DIR = MODELS_DIR / "recordings"
 ACTIONS_DIR = MODELS_DIR / "actions"
 # What an aimed movement looks like, learnt from the shipped library (demo/recognition/movement_model.py).
 MOVEMENT_MODEL = MODELS_DIR / "movement-model.json"
+# Real footage and skeletons for evaluation and benchmarks (../shared/data beside the checkout).
+SHARED_DATA = Path(os.environ.get("MIRROR_DATA", ROOT.parent / "shared" / "data"))
 # Landmarks extracted from videos are cached here, keyed by the video's and the
 # pose model's hashes, so evaluation and tests do not re-run pose. Outside the
 # repository on purpose: landmarks of research-only footage must not be committed.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -12,13 +11,14 @@ import cv2
 import numpy as np
 import pytest
 
+from demo import config
 from demo.cli.main import main
 from demo.lab.clients import InOrderClient
 from demo.lab.net import free_port, wait_until_up  # noqa: F401  (free_port: for the tests)
 from demo.recognition.library import Library
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path(os.environ.get("MIRROR_DATA", ROOT.parent / "shared" / "data"))
+DATA = config.SHARED_DATA
 BIISC = DATA / "biisc" / "videos"
 ARTIFACTS = ROOT / "test-artifacts"
 

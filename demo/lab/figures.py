@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from demo.config import ROOT
+from demo.config import ROOT, SHARED_DATA
 from demo.errors import DemoError
 
 FIGURES_DIR = ROOT / "docs" / "figures"
 DOCUMENTS = ("README.md", "docs/*.md")  # where figures are quoted
-DATA = Path(os.environ.get("MIRROR_DATA", ROOT.parent / "shared" / "data"))
 # Tests record their figures here when it is set (tests/conftest.py, from `helpers.figure`).
 TESTS_OUT = "MIRROR_FIGURES_OUT"
 # A quote: source and key in lower case (so that docs can write the pattern itself in capitals).
@@ -45,7 +44,7 @@ class Source:
     tests: bool = False
 
     def command(self) -> list[str]:
-        return [sys.executable, *(a.format(data=DATA) for a in self.argv)]
+        return [sys.executable, *(a.format(data=SHARED_DATA) for a in self.argv)]
 
     def shown(self) -> str:
         return shlex.join(["python", *(a.format(data="../shared/data") for a in self.argv)])

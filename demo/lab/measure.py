@@ -14,7 +14,7 @@ from demo import config
 from demo.errors import SourceError
 from demo.pose.extract import video_frames
 
-DEFAULT_CLIP = config.ROOT.parent / "shared" / "data" / "biisc" / "videos" / "S001_M_DRIN_STD_FCE.avi"
+DEFAULT_CLIP = config.SHARED_DATA / "biisc" / "videos" / "S001_M_DRIN_STD_FCE.avi"
 SECOND_PERSON_CLIP = DEFAULT_CLIP.with_name("S003_M_WAVE_STD_FCE.avi")  # another person, for two in view
 SIZE = (640, 480)
 
