@@ -21,6 +21,10 @@ LANDMARK_NAMES = (
     "right_heel", "left_foot_index", "right_foot_index",
 )
 INDEX = {name: i for i, name in enumerate(LANDMARK_NAMES)}
+# Each hand's points (wrist, index, pinky, thumb), left then right: where a hand is, and how well
+# the pose model sees it.
+HAND_POINTS = tuple(tuple(INDEX[f"{side}_{p}"] for p in ("wrist", "index", "pinky", "thumb"))
+                    for side in ("left", "right"))
 
 # Bones drawn by the page; the page receives this list in the `hello` event,
 # so there is one source of truth for the skeleton.

@@ -25,7 +25,7 @@ import numpy as np
 from demo.config import Settings
 from demo.errors import DemoError
 from demo.lab.clients import CameraClient
-from demo.landmarks import INDEX
+from demo.landmarks import HAND_POINTS, INDEX
 from demo.live.protocol import decode_landmarks
 from demo.sources import jpeg
 from demo.web.server import create_app
@@ -34,7 +34,6 @@ from demo.web.server_thread import ServerThread
 HOLD = 3.0          # seconds the last picture is held still
 SETTLE = 1.0        # seconds into the hold before rest is expected
 JPEG_QUALITY = 80
-_HANDS = [[INDEX[f"{side}_{p}"] for p in ("wrist", "index", "pinky", "thumb")] for side in ("left", "right")]
 _SHOULDERS = [INDEX["left_shoulder"], INDEX["right_shoulder"]]
 POSTURES = ("hands down", "hand raised", "nobody")
 SEEN_HAND = 0.5     # a hand's mean visibility from which it counts as seen (side-on, the far one is not)
@@ -127,8 +126,8 @@ def posture(landmarks: np.ndarray | None) -> str:
     if landmarks is None:
         return "nobody"
     shoulder_y = float(landmarks[_SHOULDERS, 1].mean())
-    for hand in _HANDS:
-        if landmarks[hand, 3].mean() >= SEEN_HAND and landmarks[hand, 1].mean() < shoulder_y:
+    for hand in HAND_POINTS:
+        if landmarks[list(hand), 3].mean() >= SEEN_HAND and landmarks[list(hand), 1].mean() < shoulder_y:
             return "hand raised"
     return "hands down"
 

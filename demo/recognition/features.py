@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from demo.landmarks import INDEX, Pose
+from demo.landmarks import HAND_POINTS, INDEX, Pose
 
 ARM_CHANNELS = (
     "up",          # hand height above the shoulder line
@@ -43,7 +43,7 @@ CHANNELS = (tuple(f"left_{c}" for c in ARM_CHANNELS) + tuple(f"right_{c}" for c 
 N_ARM = len(ARM_CHANNELS)
 N_FEATURES = len(CHANNELS)
 
-_HANDS = [INDEX[f"{side}_{p}"] for side in ("left", "right") for p in ("wrist", "index", "pinky", "thumb")]
+_HANDS = [*HAND_POINTS[0], *HAND_POINTS[1]]
 _LS, _RS, _LH, _RH = INDEX["left_shoulder"], INDEX["right_shoulder"], INDEX["left_hip"], INDEX["right_hip"]
 _LEL, _REL, _LW, _RW = INDEX["left_elbow"], INDEX["right_elbow"], INDEX["left_wrist"], INDEX["right_wrist"]
 _NOSE, _ML, _MR = INDEX["nose"], INDEX["mouth_left"], INDEX["mouth_right"]
