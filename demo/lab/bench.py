@@ -10,6 +10,7 @@ can be processed). It asserts nothing: targets are read off its output.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import resource
 import statistics
@@ -236,7 +237,7 @@ def run_bench(args: argparse.Namespace) -> int:
     print_mirror(bench_mirror())
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this benchmark: {rss:.0f} MB")
-    print(f"server peak RSS, one camera stream: {bench_server_rss(model, jpegs):.0f} MB (target 350 MB)")
+    print(f"server peak RSS, one camera stream: {bench_server_rss(args.pose_model, jpegs):.0f} MB (target 350 MB)")
     try:
         bench_pages(model, Path(clip))
     except DemoError as err:  # the pages need the development requirements; the rest does not
@@ -247,18 +248,29 @@ def run_bench(args: argparse.Namespace) -> int:
 CAMERA_FPS = 30
 
 
-def bench_server_rss(model: Path, jpegs: list[bytes], rounds: int = 2) -> float:
-    """The server as a kiosk starts it (`python -m demo`), one browser camera sending the clip
-    `rounds` times, one frame in flight: the server's peak resident memory, in MB."""
+@contextlib.contextmanager
+def demo_server(*args: str, what: str):
+    """`python -m demo` in its own process, as a kiosk starts it (with `args`); yields (url, process)
+    once it answers, and stops it after. `what`: the benchmark, for the error if it never starts."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "demo", "--port", str(port), "--no-provision",
-                               "--pose-model", _variant_of(model)],
+    server = subprocess.Popen([sys.executable, "-m", "demo", "--port", str(port), "--no-provision", *args],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
     try:
-        if not wait_until_up(f"http://127.0.0.1:{port}", 60, alive=lambda: server.poll() is None):
-            raise SourceError("The demo server did not start for the memory benchmark.",
-                              "Run `python -m demo` to see why.")
-        camera = CameraClient(f"http://127.0.0.1:{port}")
+        if not wait_until_up(url, 60, alive=lambda: server.poll() is None):
+            raise SourceError(f"The demo server did not start for {what}.", "Run `python -m demo` to see why.")
+        yield url, server
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def bench_server_rss(variant: str | None, jpegs: list[bytes], rounds: int = 2) -> float:
+    """The server as a kiosk starts it, one browser camera sending the clip `rounds` times, one
+    frame in flight: the server's peak resident memory, in MB."""
+    model = ("--pose-model", variant) if variant else ()
+    with demo_server(*model, what="the memory benchmark") as (url, server):
+        camera = CameraClient(url)
         try:
             for i, data in enumerate(jpegs * rounds):
                 camera.round_trip(i + 1, data)
@@ -266,13 +278,6 @@ def bench_server_rss(model: Path, jpegs: list[bytes], rounds: int = 2) -> float:
             camera.close()
         with open(f"/proc/{server.pid}/status") as f:
             return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM:"))
-    finally:
-        server.terminate()
-        server.wait(20)
-
-
-def _variant_of(model: Path) -> str:
-    return next(v for v in config.POSE_VARIANTS if f"_{v}." in model.name)
 
 
 def bench_pages(model: Path, clip: Path) -> None:
@@ -302,16 +307,8 @@ def bench_viewers(count: int = 100, seconds: float = 20.0, log=print) -> dict:
     second, how much each viewer's delay grew over the window, and the fan-out (the spread of
     one state's arrival over all viewers)."""
 
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "demo", "--port", str(port), "--no-provision",
-                               "--replay", str(config.DEFAULT_RECORDING)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
     sizes = sorted({n for n in (1, 10, count // 2, count) if 1 <= n <= count})
-    try:
-        if not wait_until_up(url, 60, alive=lambda: server.poll() is None):
-            raise SourceError("The demo server did not start for the viewers benchmark.",
-                              "Run `python -m demo` to see why.")
+    with demo_server("--replay", str(config.DEFAULT_RECORDING), what="the viewers benchmark") as (url, server):
         results = {}
         with ProcessPoolExecutor(1) as pool:
             for n in sizes:
@@ -332,9 +329,6 @@ def bench_viewers(count: int = 100, seconds: float = 20.0, log=print) -> dict:
                     f"{seconds:.0f} s, fan-out {r['fan_out_ms']:.1f} ms median / {r['fan_out_p95_ms']:.1f} p95, "
                     f"server RSS {r['server_rss']:.0f} MB, {r['dropped']} dropped, {r['errors']} errors")
         return results
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def viewer_figures(viewers: list[list[tuple[float, float]]], seconds: float) -> dict:
