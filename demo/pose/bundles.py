@@ -10,22 +10,17 @@ verifies; it never runs inference beyond a one-image load check.
 from __future__ import annotations
 
 import hashlib
-import os
-import sys
-import tempfile
 import urllib.error
-import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
 from demo import config
 from demo.errors import ModelCorruptError, ModelMissingError
 from demo.pose.estimator import PoseEstimator
-from demo.pose.offline import build_bundle
+from demo.pose.offline import build_bundle, fetch
 
 _BASE_URL = "https://storage.googleapis.com/mediapipe-models/pose_landmarker"
 BUNDLE_MEMBERS = ("pose_detector.tflite", "pose_landmarks_detector.tflite")
@@ -146,28 +141,14 @@ def resolve(variant: str | None = None, pose_dir: Path | None = None) -> Path:
 
 def download(model: OfficialModel, pose_dir: Path, timeout: float = 15.0) -> Path:
     """Fetch an official bundle, verify its hash, then move it into place."""
-    target = pose_dir / model.filename
-    pose_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=pose_dir, suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(model.url, timeout=timeout) as resp:
-            total = int(resp.headers.get("Content-Length") or model.size)
-            # A bar on a terminal; in a log file none (its redraws are noise): provision() logs the result.
-            with tqdm(total=total, unit="B", unit_scale=True, desc=model.filename,
-                      disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
-                for chunk in iter(lambda: resp.read(1 << 16), b""):
-                    out.write(chunk)
-                    bar.update(len(chunk))
-        digest = _sha256(Path(tmp))
+    def check(path: Path) -> None:
+        digest = _sha256(path)
         if digest != model.sha256:
             raise ModelCorruptError(
                 f"Downloaded {model.filename} has SHA-256 {digest}, expected {model.sha256}.",
                 "The download was damaged or the file changed upstream; try again.")
-        os.replace(tmp, target)
-        return target
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+
+    return fetch(model.url, pose_dir / model.filename, timeout, model.size, check)
 
 
 def build_offline(pose_dir: Path, variant: str = config.DEFAULT_POSE_VARIANT) -> Path:

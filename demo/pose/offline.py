@@ -27,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tqdm import tqdm
+
 from demo import config
 from demo.errors import ModelMissingError
 from demo.pose.tflite_metadata import ImageNormalization, attach_image_metadata
@@ -121,27 +123,41 @@ def read_wheel_models(wheel: Path) -> dict[str, bytes]:
     return out
 
 
+def fetch(url: str, target: Path, timeout: float, size: int | None = None,
+          check: Callable[[Path], None] | None = None) -> Path:
+    """`url` into `target`, atomically: written beside it, `check`ed (it raises on a bad file),
+    then moved into place. A progress bar on a terminal; in a log file none (its redraws are noise)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as resp:
+            total = int(resp.headers.get("Content-Length") or size or 0) or None
+            with tqdm(total=total, unit="B", unit_scale=True, desc=target.name,
+                      disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+                for chunk in iter(lambda: resp.read(1 << 16), b""):
+                    out.write(chunk)
+                    bar.update(len(chunk))
+        if check is not None:
+            check(Path(tmp))
+        os.replace(tmp, target)
+        return target
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def download_npm(cache: Path = NPM_CACHE, timeout: float = 60.0) -> Path:
     """The npm package's tarball from the registry, into the cache (its models are checked on use)."""
     target = cache / NPM_TARBALL.rsplit("/", 1)[1]
     if target.is_file():
         return target
-    cache.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=cache, suffix=".part")
     try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(NPM_TARBALL, timeout=timeout) as resp:
-            for chunk in iter(lambda: resp.read(1 << 16), b""):
-                out.write(chunk)
-        os.replace(tmp, target)
+        return fetch(NPM_TARBALL, target, timeout)
     except (urllib.error.URLError, OSError, TimeoutError) as e:
         raise ModelMissingError(
             f"Could not fetch the npm package {NPM_PACKAGE} to build the pose model ({e}).",
             f"Connect to the npm registry once, or put {target.name} (from `npm pack {NPM_PACKAGE}`) "
             f"into {cache}.") from e
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
 
 
 def read_npm_landmarks(tarball: Path, variant: str) -> bytes:
