@@ -95,8 +95,10 @@ def run(name: str) -> dict:
         recorded = Path(tmp) / "figures.json"
         if source.tests:
             env[TESTS_OUT] = str(recorded)
-        # Its progress and warnings go to this terminal; its output is the figures.
-        done = subprocess.run(source.command(), cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        # Its progress and warnings go to this terminal, and a test run's whole report (its tests
+        # record the figures); a command's output is the figures.
+        done = subprocess.run(source.command(), cwd=ROOT, env=env, text=True,
+                              stdout=None if source.tests else subprocess.PIPE)
         if done.returncode != 0:
             raise DemoError(f"`{source.shown()}` failed (exit {done.returncode}).",
                             "Its messages are above; the figures were left as they were.")
