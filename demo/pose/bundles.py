@@ -180,18 +180,16 @@ def provision(variant: str | None = None, pose_dir: Path | None = None,
             p.unlink(missing_ok=True)
     except ModelMissingError:
         pass
-    order = preferred(variant)[:1]
+    wanted = preferred(variant)[0]
     if online:
-        for v in order:
-            try:
-                path = download(OFFICIAL[v], pose_dir)
-                check_loads(path)
-                log(f"pose model downloaded: {path}")
-                return path
-            except (urllib.error.URLError, OSError, TimeoutError) as e:
-                log(f"could not download pose_landmarker_{v}.task ({e}); trying the offline route")
-                break  # one network failure means no network: do not retry each variant
-    path = build_offline(pose_dir, order[0])
+        try:
+            path = download(OFFICIAL[wanted], pose_dir)
+            check_loads(path)
+            log(f"pose model downloaded: {path}")
+            return path
+        except (urllib.error.URLError, OSError, TimeoutError) as e:
+            log(f"could not download pose_landmarker_{wanted}.task ({e}); trying the offline route")
+    path = build_offline(pose_dir, wanted)
     check_loads(path)
     log(f"pose model built offline: {path}")
     return path
