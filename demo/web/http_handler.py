@@ -20,10 +20,11 @@ class RequestHandler(WSGIRequestHandler):
     timeout = config.IDLE_CONNECTION_TIMEOUT  # socketserver applies it to every read
 
     def run_wsgi(self) -> None:
-        if self.headers.get("Upgrade", "").lower() == "websocket":
+        websocket = self.headers.get("Upgrade", "").lower() == "websocket"
+        if websocket:
             self.connection.settimeout(config.IDLE_WEBSOCKET_TIMEOUT)
         super().run_wsgi()
-        if self.headers.get("Upgrade", "").lower() == "websocket":
+        if websocket:
             self.close_connection = True  # what follows on this socket is websocket, not HTTP
 
     def version_string(self) -> str:
